@@ -1,0 +1,45 @@
+"""The one set-up call made by the hidden first cell of every chapter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DEFAULT_SEED = 42
+
+
+@dataclass(frozen=True)
+class NotebookSettings:
+    """What :func:`setup_notebook` chose."""
+
+    backend: str
+    seed: int
+    style: str
+
+
+def setup_notebook(
+    *, backend: str | None = None, seed: int = DEFAULT_SEED, style: str | None = None
+) -> NotebookSettings:
+    """Choose the Keras backend, seed every generator, apply the plot style.
+
+    Call it once, first, before importing Keras.  ``backend`` defaults to
+    ``$KERAS_BACKEND`` (then :data:`dlact.backend.DEFAULT_BACKEND`), ``style``
+    to ``$DLACT_STYLE`` (then ``slides`` under the slides profile, else
+    ``book``).  Also sets pandas to print short previews of long tables.
+    """
+    import pandas as pd
+
+    from dlact.backend import choose_backend
+    from dlact.style import use_style
+
+    chosen = choose_backend(backend)
+
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    style_name = use_style(style)
+
+    pd.set_option("display.max_rows", 8)
+    pd.set_option("display.min_rows", 6)
+    pd.set_option("display.max_columns", 8)
+    pd.set_option("display.precision", 3)
+    return NotebookSettings(backend=chosen, seed=seed, style=style_name)
