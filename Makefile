@@ -1,0 +1,48 @@
+# One entry point for the lecturer, the maintainer and CI.
+# `make help` lists the targets; the README says how long each takes.
+
+VENV      ?= .venv
+PY        := $(VENV)/bin/python
+STAMP     := $(VENV)/.installed-$(shell cat requirements.lock pyproject.toml | cksum | cut -d' ' -f1)
+SHARED    := $(wildcard ../shared/data/healthcare-dataset-stroke-data.csv)
+
+export QUARTO_PYTHON := $(abspath $(PY))
+# Offline machines: point the data setting at a local copy when one is beside the project.
+ifneq ($(SHARED),)
+export DLACT_STROKE_DATA ?= $(abspath $(dir $(SHARED)))
+endif
+
+.PHONY: help setup test test-fast site retrain pdf preview bench check-results clean
+
+help:
+	@echo "setup    create $(VENV) with the pinned packages and the dlact library"
+	@echo "test     run every test (lib, lecture execution, render and browser tests)"
+	@echo "test-fast  lib tests only (no training)"
+	@echo "site     render book + deck into _site/ from the frozen results"
+	@echo "retrain  re-execute every chapter (retrain every model), check results, render"
+	@echo "pdf      book PDF (Typst) and deck PDF (Chromium)"
+	@echo "preview  live preview of the book"
+	@echo "bench    time every lecture fit on each Keras backend"
+	@echo "clean    remove generated files (_site, caches, processed data)"
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps -e .
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+test: setup
+	$(PY) -m pytest
+
+test-fast: setup
+	$(PY) -m pytest -m "not slow"
+
+bench: setup
+	$(PY) tests/benchmark_fits.py
+
+clean:
+	rm -rf _site .quarto _results data/processed figures_src/generated .pytest_cache
