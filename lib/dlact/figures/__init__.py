@@ -1,0 +1,48 @@
+"""The lecture's figures, each a function in the style of scikit-learn's displays.
+
+Every function takes ``ax=None`` (a new figure is made if None), draws on it
+and returns what it drew: a small result object with ``.figure_``, the Axes
+(``.ax`` or ``.axes``) and the data plotted, or, for the metrics plots, the
+scikit-learn display itself. The look (book or slides) comes from
+:func:`dlact.style.use_style`; nothing here changes global settings.
+
+Modules, named by what they hold:
+
+``losses``        squared error vs cross-entropy
+``activations``   sigmoid and softmax
+``training``      learning curves from a Keras ``History``
+``metrics``       ROC and precision-recall curves, confusion matrix
+``optimisation``  gradient descent paths, learning rates and schedules, loss landscape
+``diagrams``      a classifier network diagram
+
+Importing this package imports matplotlib and scikit-learn, never Keras.
+"""
+
+from .activations import plot_sigmoid, plot_softmax
+from .diagrams import plot_classifier_network
+from .losses import plot_mse_vs_cross_entropy
+from .metrics import plot_confusion_matrix, plot_precision_recall, plot_roc
+from .optimisation import (
+    plot_gd_paths,
+    plot_learning_curves_by_rate,
+    plot_loss_landscape,
+    plot_lr_schedules,
+    plot_minibatch_paths,
+)
+from .training import plot_history
+
+__all__ = [
+    "plot_classifier_network",
+    "plot_confusion_matrix",
+    "plot_gd_paths",
+    "plot_history",
+    "plot_learning_curves_by_rate",
+    "plot_loss_landscape",
+    "plot_lr_schedules",
+    "plot_minibatch_paths",
+    "plot_mse_vs_cross_entropy",
+    "plot_precision_recall",
+    "plot_roc",
+    "plot_sigmoid",
+    "plot_softmax",
+]
