@@ -14,12 +14,17 @@ class NotebookSettings:
     backend: str
     seed: int
     style: str
+    fit_cache: str | None
 
 
 def setup_notebook(
     *, backend: str | None = None, seed: int = DEFAULT_SEED, style: str | None = None
 ) -> NotebookSettings:
     """Choose the Keras backend, seed every generator, apply the plot style.
+
+    Also routes ``model.fit`` through :mod:`dlact.fitcache`: every fit records
+    its wall time, and when the build sets ``DLACT_FIT_CACHE`` a model trained
+    by one output (the book) is restored, not retrained, by the other (the deck).
 
     Call it once, first, before importing Keras.  ``backend`` defaults to
     ``$KERAS_BACKEND`` (then :data:`dlact.backend.DEFAULT_BACKEND`), ``style``
@@ -28,6 +33,7 @@ def setup_notebook(
     """
     import pandas as pd
 
+    from dlact import fitcache
     from dlact.backend import choose_backend
     from dlact.style import use_style
 
@@ -36,10 +42,13 @@ def setup_notebook(
     import keras
 
     keras.utils.set_random_seed(seed)
+    cache = fitcache.enable()
     style_name = use_style(style)
 
     pd.set_option("display.max_rows", 8)
     pd.set_option("display.min_rows", 6)
     pd.set_option("display.max_columns", 8)
     pd.set_option("display.precision", 3)
-    return NotebookSettings(backend=chosen, seed=seed, style=style_name)
+    return NotebookSettings(
+        backend=chosen, seed=seed, style=style_name, fit_cache=str(cache) if cache else None
+    )

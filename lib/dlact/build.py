@@ -1,0 +1,161 @@
+"""Build the site: the steps behind ``make site``, ``make retrain`` and ``make pdf``.
+
+One place for the build's steps, so the Makefile, CI and the GitHub
+workflow run the same thing::
+
+    python -m dlact.build site      # book + deck + notebooks from frozen results
+    python -m dlact.build retrain   # re-execute everything, check results, then as site
+    python -m dlact.build pdf       # the deck as a PDF (the book PDF comes with `site`)
+
+``retrain`` works on copies: the previous ``_freeze/`` and ``_site/`` are
+put back if anything fails, so a failed retrain loses nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+SITE = ROOT / "_site"
+FREEZE = ROOT / "_freeze"
+DECK = "slides/lecture.qmd"
+PROFILES = ("book", "slides", "notebooks")
+
+
+class ToolMissing(RuntimeError):
+    """A program the build needs is not installed."""
+
+
+def find_quarto() -> str:
+    """Path of the ``quarto`` command, or a clear error saying how to get it."""
+    found = shutil.which("quarto") or shutil.which("quarto", path=str(Path(sys.executable).parent))
+    if not found:
+        raise ToolMissing(
+            "quarto is not installed (not on PATH). Install it from "
+            "https://quarto.org/docs/get-started/ or with `pip install quarto-cli` "
+            "in this project's environment (`make site` does that), then run the command again."
+        )
+    return found
+
+
+def find_chromium() -> str:
+    """Path of a Chromium for the deck's PDF, or a clear error saying how to get it."""
+    for name in (os.environ.get("DLACT_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
+        if name and (path := shutil.which(name)):
+            return path
+    raise ToolMissing(
+        "chromium is not installed: the deck's PDF is printed by headless Chromium. "
+        "Install it (Debian/Ubuntu: `sudo apt-get install chromium`) or set DLACT_CHROMIUM "
+        "to a Chrome or Chromium executable."
+    )
+
+
+def _env(**extra: str) -> dict[str, str]:
+    env = {**os.environ, **extra}
+    env.setdefault("QUARTO_PYTHON", sys.executable)
+    return env
+
+
+def _run(args: list[str], **extra: str) -> None:
+    print("+", " ".join(args), flush=True)
+    subprocess.run(args, cwd=ROOT, env=_env(**extra), check=True)
+
+
+def render(profile: str, *, fit_cache: Path | None = None, results: Path | None = None) -> None:
+    """``quarto render --profile PROFILE`` (the book first: it cleans ``_site/``)."""
+    if profile not in PROFILES:
+        raise ValueError(f"Unknown profile {profile!r}; the profiles are {', '.join(PROFILES)}.")
+    extra = {}
+    if fit_cache is not None:
+        extra["DLACT_FIT_CACHE"] = str(fit_cache)
+    if results is not None:
+        extra["DLACT_RESULTS_DIR"] = str(results)
+    _run([find_quarto(), "render", "--profile", profile], QUARTO_PROFILE=profile, **extra)
+
+
+def site(*, fit_cache: Path | None = None, results: Path | None = None) -> None:
+    """Book, deck and notebooks into ``_site/``."""
+    fit_cache = fit_cache or ROOT / "_cache" / "fits"
+    for profile in PROFILES:
+        render(profile, fit_cache=fit_cache, results=results)
+
+
+def deck_pdf(html: Path | None = None, pdf: Path | None = None) -> Path:
+    """Print the reveal.js deck to a PDF, one page per slide, with headless Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    html = html or SITE / "slides" / "lecture.html"
+    pdf = pdf or html.with_suffix(".pdf")
+    if not html.is_file():
+        raise FileNotFoundError(f"{html} does not exist: render the deck first (`make site`).")
+    chromium = find_chromium()
+    tmp = pdf.with_suffix(".tmp.pdf")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1280, "height": 720})
+        page.goto(html.resolve().as_uri() + "?print-pdf", wait_until="networkidle")
+        page.wait_for_function("() => window.Reveal && Reveal.isReady()")
+        page.pdf(path=str(tmp), prefer_css_page_size=True, print_background=True)
+        browser.close()
+    tmp.replace(pdf)
+    print(f"deck PDF: {pdf.relative_to(ROOT) if pdf.is_relative_to(ROOT) else pdf}")
+    return pdf
+
+
+def retrain() -> None:
+    """Re-execute every document (retraining every model), check the results, render.
+
+    The previous ``_freeze/`` and ``_site/`` are restored if any step fails.
+    """
+    from dlact import checks
+
+    find_quarto()  # fail before touching anything
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    backups = {path: path.with_name(f"{path.name}.before-retrain-{stamp}") for path in (FREEZE, SITE)}
+    for path, backup in backups.items():
+        if path.exists():
+            shutil.copytree(path, backup)
+    cache = ROOT / "_cache" / "fits"
+    results = ROOT / "_results"
+    try:
+        for folder in (cache, results):
+            shutil.rmtree(folder, ignore_errors=True)
+        for folder in (FREEZE / "chapters", FREEZE / "slides"):
+            shutil.rmtree(folder, ignore_errors=True)  # forces Quarto to execute again
+        site(fit_cache=cache, results=results)
+        if checks.main([str(results)]) != 0:
+            raise RuntimeError("retrained results are out of bounds (see above)")
+    except BaseException:
+        for path, backup in backups.items():
+            if backup.exists():
+                shutil.rmtree(path, ignore_errors=True)
+                backup.rename(path)
+        print("retrain failed: the previous _freeze/ and _site/ are back in place.", file=sys.stderr)
+        raise
+    for backup in backups.values():
+        shutil.rmtree(backup, ignore_errors=True)
+
+
+def main(argv: list[str]) -> int:
+    commands = {"site": site, "retrain": retrain, "pdf": deck_pdf}
+    if len(argv) != 1 or argv[0] not in commands:
+        print(f"usage: python -m dlact.build {{{'|'.join(commands)}}}", file=sys.stderr)
+        return 2
+    try:
+        commands[argv[0]]()
+    except ToolMissing as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except subprocess.CalledProcessError as exc:
+        print(f"error: {' '.join(map(str, exc.cmd))} failed (exit {exc.returncode})", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,253 @@
+"""Train each of the lecture's models once per build, whichever output runs it first.
+
+The book and the deck run the same cells, so without help every model would
+be trained twice per build.  :func:`enable` (called by ``setup_notebook`` when
+the build sets ``DLACT_FIT_CACHE``) wraps ``keras.Model.fit`` so that a fit is
+keyed on everything that determines its result:
+
+* the model's architecture and its initial weights (so the seed),
+* its compile configuration (optimiser, loss, metrics),
+* the training and validation data, and every argument given to ``fit``,
+* the callbacks' settings,
+* the Keras backend and the versions of Keras and the backend.
+
+Every fit also records its wall time in ``history.params`` (read it with
+:func:`fit_seconds`), so the time quoted is that of the fit that trained.
+
+The first fit with a key trains for real and stores the trained weights, the
+history, the callbacks' final state (e.g. ``EarlyStopping.best_epoch``), what
+it printed and its wall time.  A later fit with the same key restores all of
+that instead of training, prints the same log, and returns an equivalent
+``History``.  The code in the cell is the code that ran; only the arithmetic
+is skipped.  Without ``DLACT_FIT_CACHE`` every fit trains, as in plain Keras.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import json
+import os
+import pickle
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ENV_VAR = "DLACT_FIT_CACHE"
+_ORIGINAL_FIT = "_dlact_original_fit"
+
+
+class _Tee(io.TextIOBase):
+    """Write to the real stream and remember what was written."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self.parts: list[str] = []
+
+    def write(self, text):
+        self.parts.append(text)
+        return self.stream.write(text)
+
+    def flush(self):
+        self.stream.flush()
+
+
+def _hash_value(h, value) -> None:
+    """Feed a fit argument into the hash: arrays by content, the rest by repr."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        h.update(repr(value).encode())
+    elif isinstance(value, dict):
+        h.update(b"{")
+        for key in sorted(value, key=repr):
+            h.update(repr(key).encode())
+            _hash_value(h, value[key])
+        h.update(b"}")
+    elif isinstance(value, (list, tuple)):
+        h.update(b"(")
+        for item in value:
+            _hash_value(h, item)
+        h.update(b")")
+    else:
+        array = np.ascontiguousarray(np.asarray(value))
+        h.update(f"array{array.shape}{array.dtype}".encode())
+        h.update(array.tobytes())
+        columns = getattr(value, "columns", None)
+        if columns is not None:
+            h.update(repr(list(columns)).encode())
+
+
+def _callback_settings(callback) -> dict:
+    return {
+        k: v for k, v in vars(callback).items()
+        if not k.startswith("_") and isinstance(v, (bool, int, float, str, type(None)))
+    }
+
+
+def _versions() -> dict:
+    import keras
+
+    backend = keras.backend.backend()
+    module = sys.modules.get(backend)
+    return {
+        "backend": backend,
+        "keras": keras.__version__,
+        backend: getattr(module, "__version__", "?"),
+    }
+
+
+def _without_names(config):
+    """A model config without its layer names, which Keras numbers per session."""
+    if isinstance(config, dict):
+        return {k: _without_names(v) for k, v in config.items() if k != "name"}
+    if isinstance(config, list):
+        return [_without_names(v) for v in config]
+    return config
+
+
+def fit_key(model, args: tuple, kwargs: dict) -> str:
+    """The hash of everything that determines the result of ``model.fit(*args, **kwargs)``."""
+    h = hashlib.sha256()
+    architecture = _without_names(model.get_config())
+    h.update(json.dumps(architecture, sort_keys=True, default=repr).encode())
+    for weight in model.get_weights():
+        _hash_value(h, weight)
+    compile_config = dict(model.get_compile_config() or {})
+    # the optimiser's name is numbered per session too ("adam", "adam_1", ...);
+    # metric names stay: they name the history's keys
+    compile_config["optimizer"] = _without_names(compile_config.get("optimizer"))
+    h.update(json.dumps(compile_config, sort_keys=True, default=repr).encode())
+    _hash_value(h, list(args))
+    callbacks = kwargs.get("callbacks") or []
+    rest = {k: v for k, v in kwargs.items() if k != "callbacks"}
+    _hash_value(h, rest)
+    for callback in callbacks:
+        h.update(type(callback).__qualname__.encode())
+        _hash_value(h, _callback_settings(callback))
+    h.update(json.dumps(_versions(), sort_keys=True).encode())
+    return h.hexdigest()[:32]
+
+
+def _store(path: Path, entry: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(handle, "wb") as stream:
+        pickle.dump(entry, stream)
+    os.replace(tmp, path)  # a reader never sees half an entry
+
+
+def _load(path: Path) -> dict | None:
+    try:
+        with open(path, "rb") as stream:
+            return pickle.load(stream)
+    except (OSError, EOFError, pickle.UnpicklingError):
+        return None
+
+
+def _original_fit():
+    import keras
+
+    return getattr(keras.Model, _ORIGINAL_FIT, keras.Model.fit)
+
+
+def timed_fit(model, *args, **kwargs):
+    """``model.fit(*args, **kwargs)``, with its wall time kept in ``history.params``."""
+    start = time.perf_counter()
+    history = _original_fit()(model, *args, **kwargs)
+    history.params = {**(history.params or {}), "wall_seconds": time.perf_counter() - start}
+    return history
+
+
+def cached_fit(model, *args, cache_dir: Path, **kwargs):
+    """``model.fit(*args, **kwargs)``, trained once per key in ``cache_dir``."""
+    import keras
+
+    key = fit_key(model, args, kwargs)
+    path = Path(cache_dir) / f"{key}.pkl"
+    callbacks = kwargs.get("callbacks") or []
+
+    entry = _load(path)
+    if entry is None:
+        tee = _Tee(sys.stdout)
+        with contextlib.redirect_stdout(tee):
+            history = timed_fit(model, *args, **kwargs)
+        _store(path, {
+            "weights": model.get_weights(),
+            "history": history.history,
+            "epoch": history.epoch,
+            "params": history.params,
+            "callbacks": [_callback_settings(c) for c in callbacks],
+            "printed": "".join(tee.parts),
+        })
+        return history
+
+    model.set_weights(entry["weights"])
+    for callback, state in zip(callbacks, entry["callbacks"]):
+        for name, value in state.items():
+            setattr(callback, name, value)
+        callback.set_model(model)
+    sys.stdout.write(entry["printed"])
+    history = keras.callbacks.History()
+    history.set_model(model)
+    history.history = entry["history"]
+    history.epoch = entry["epoch"]
+    history.params = entry["params"]
+    model.history = history
+    return history
+
+
+def fit_seconds(history) -> float:
+    """Wall-clock seconds of the real training behind ``history``.
+
+    Recorded by the fit wrapper that :func:`enable` installs, for the fit
+    that actually trained (also when the history was restored from the cache).
+    """
+    try:
+        return float(history.params["wall_seconds"])
+    except (KeyError, TypeError) as exc:
+        raise ValueError(
+            "This History has no recorded wall time: it was not produced with "
+            "dlact.fitcache.enable() in force (setup_notebook() calls it)."
+        ) from exc
+
+
+def enable(cache_dir: str | Path | None = None) -> Path | None:
+    """Route every ``keras.Model.fit`` through the wrapper of this module.
+
+    Every fit then records its wall time (see :func:`fit_seconds`).  With a
+    ``cache_dir`` (default ``$DLACT_FIT_CACHE``) fits are also cached there;
+    with neither, each fit trains as usual.  Returns the cache folder or None.
+    Calling it again replaces the previous setting.
+    """
+    import keras
+
+    cache_dir = cache_dir or os.environ.get(ENV_VAR)
+    folder = Path(cache_dir).expanduser().resolve() if cache_dir else None
+    original = _original_fit()
+    if not hasattr(keras.Model, _ORIGINAL_FIT):
+        setattr(keras.Model, _ORIGINAL_FIT, original)
+
+    if folder is None:
+        def fit(self, *args, **kwargs):
+            return timed_fit(self, *args, **kwargs)
+    else:
+        def fit(self, *args, **kwargs):
+            return cached_fit(self, *args, cache_dir=folder, **kwargs)
+
+    fit.__doc__ = original.__doc__
+    fit.__wrapped__ = original
+    keras.Model.fit = fit
+    return folder
+
+
+def disable() -> None:
+    """Undo :func:`enable`."""
+    import keras
+
+    original = getattr(keras.Model, _ORIGINAL_FIT, None)
+    if original is not None:
+        keras.Model.fit = original
+        delattr(keras.Model, _ORIGINAL_FIT)
