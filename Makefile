@@ -12,7 +12,9 @@ ifneq ($(SHARED),)
 export DLACT_STROKE_DATA ?= $(abspath $(dir $(SHARED)))
 endif
 
-.PHONY: help setup test test-fast site retrain pdf preview bench check-results clean
+QUARTO    := $(shell command -v quarto 2>/dev/null || echo $(VENV)/bin/quarto)
+
+.PHONY: help setup quarto test test-fast site retrain pdf preview bench clean
 
 help:
 	@echo "setup    create $(VENV) with the pinned packages and the dlact library"
@@ -35,11 +37,31 @@ $(STAMP): requirements.lock pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-test: setup
+# Quarto from PyPI (quarto-cli downloads its binaries when installed) unless one is on PATH.
+quarto: setup
+	@command -v quarto >/dev/null 2>&1 || test -x $(VENV)/bin/quarto || $(PY) -m pip install --quiet quarto-cli
+
+# axe-core for the accessibility checks (skipped, saying why, without npm)
+tests/node_modules/.package-lock.json: tests/package-lock.json
+	-command -v npm >/dev/null 2>&1 && npm ci --prefix tests --no-audit --no-fund --silent
+
+test: setup tests/node_modules/.package-lock.json
 	$(PY) -m pytest
 
 test-fast: setup
-	$(PY) -m pytest -m "not slow"
+	$(PY) -m pytest -m "not slow and not render and not browser"
+
+site: quarto
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(PY) -m dlact.build site
+
+retrain: quarto
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(PY) -m dlact.build retrain
+
+pdf: setup
+	$(PY) -m dlact.build pdf
+
+preview: quarto
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(QUARTO) preview
 
 bench: setup
 	$(PY) tests/benchmark_fits.py

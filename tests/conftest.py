@@ -50,3 +50,26 @@ def data_home(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv(DATA_DIR_ENV_VAR, str(home))
     monkeypatch.delenv(ENV_VAR, raising=False)
     return home
+
+
+@pytest.fixture(scope="session")
+def built_site(stroke_csv) -> str:
+    """Render the site once per test session (``python -m dlact.build site``); its log.
+
+    Skips, saying why, where no ``quarto`` is on the PATH.
+    """
+    import shutil
+    import subprocess
+    import sys
+
+    if shutil.which("quarto") is None:
+        pytest.skip("quarto is not installed (not on PATH): render and browser tests need "
+                    "it; see https://quarto.org/docs/get-started/")
+    result = subprocess.run(
+        [sys.executable, "-m", "dlact.build", "site"],
+        cwd=ROOT, capture_output=True, text=True,
+        env={**os.environ, "DLACT_STROKE_DATA": str(stroke_csv)},
+    )
+    log = result.stdout + result.stderr
+    assert result.returncode == 0, log[-5000:]
+    return log

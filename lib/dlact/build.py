@@ -79,10 +79,14 @@ def render(profile: str, *, fit_cache: Path | None = None, results: Path | None 
 
 
 def site(*, fit_cache: Path | None = None, results: Path | None = None) -> None:
-    """Book, deck and notebooks into ``_site/``."""
+    """Book, deck and notebooks into ``_site/``, and the deck's PDF where Chromium is."""
     fit_cache = fit_cache or ROOT / "_cache" / "fits"
     for profile in PROFILES:
         render(profile, fit_cache=fit_cache, results=results)
+    try:
+        deck_pdf()
+    except ToolMissing as exc:
+        print(f"warning: no deck PDF: {exc}", file=sys.stderr)
 
 
 def deck_pdf(html: Path | None = None, pdf: Path | None = None) -> Path:

@@ -38,6 +38,8 @@ from pathlib import Path
 import numpy as np
 
 ENV_VAR = "DLACT_FIT_CACHE"
+#: When set, every fit that trains appends one JSON line (for the benchmark) to this file.
+LOG_ENV_VAR = "DLACT_FIT_LOG"
 _ORIGINAL_FIT = "_dlact_original_fit"
 
 
@@ -157,8 +159,28 @@ def timed_fit(model, *args, **kwargs):
     """``model.fit(*args, **kwargs)``, with its wall time kept in ``history.params``."""
     start = time.perf_counter()
     history = _original_fit()(model, *args, **kwargs)
-    history.params = {**(history.params or {}), "wall_seconds": time.perf_counter() - start}
+    seconds = time.perf_counter() - start
+    history.params = {**(history.params or {}), "wall_seconds": seconds}
+    if os.environ.get(LOG_ENV_VAR):
+        _log_fit(Path(os.environ[LOG_ENV_VAR]), model, history, seconds)
     return history
+
+
+def _log_fit(path: Path, model, history, seconds: float) -> None:
+    import resource
+
+    record = {
+        **_versions(),
+        "model": model.name,
+        "parameters": int(model.count_params()),
+        "epochs": len(history.epoch),
+        "steps_per_epoch": (history.params or {}).get("steps"),
+        "seconds": seconds,
+        # peak resident memory of this process so far, in MiB (Linux reports KiB)
+        "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+    with open(path, "a") as stream:
+        stream.write(json.dumps(record) + "\n")
 
 
 def cached_fit(model, *args, cache_dir: Path, **kwargs):

@@ -1,0 +1,50 @@
+-- {{< downloads >}}: links to the deck (HTML and PDF), the book PDF and the
+-- chapter's notebook, relative to the page. HTML outputs only (a PDF does not
+-- need to link to itself). Paths follow the layout of _site/ (see README).
+local BOOK_PDF = "classification-and-optimisation.pdf"
+
+-- Raw HTML rather than a pandoc Link: Quarto would try to resolve links to
+-- .ipynb files as project sources, and these are outputs of the build.
+local function link(text, target, download)
+  local attr = download and ' download' or ''
+  return pandoc.RawInline("html", '<a href="' .. target .. '"' .. attr .. '>' .. text .. '</a>')
+end
+
+return {
+  ["downloads"] = function(args, kwargs, meta)
+    if not quarto.doc.is_format("html") then
+      return pandoc.Null()
+    end
+    local rel = pandoc.path.make_relative(quarto.doc.input_file, quarto.project.directory)
+    local _, depth = rel:gsub("/", "")
+    local up = string.rep("../", depth)
+    local items = pandoc.List({
+      link("Slides", up .. "slides/lecture.html"),
+      link("Slides (PDF)", up .. "slides/lecture.pdf", true),
+      link("Book (PDF)", up .. BOOK_PDF, true),
+    })
+    -- The chapters that have a notebook are listed once, in _quarto.yml ("notebooks").
+    local notebooks = pandoc.List()
+    for _, name in ipairs(meta["notebooks"] or {}) do
+      notebooks:insert(pandoc.utils.stringify(name))
+    end
+    local chapters = notebooks
+    if rel:match("^chapters/") then
+      local this = rel:gsub("%.qmd$", ""):match("[^/]+$")
+      chapters = notebooks:filter(function(name) return name == this end)
+    end
+    for _, name in ipairs(chapters) do
+      local label = (#chapters == 1) and "Notebook (.ipynb)" or (name .. ".ipynb")
+      items:insert(link(label, up .. "notebooks/chapters/" .. name .. ".ipynb", true))
+    end
+    local inlines = pandoc.List({pandoc.Strong(pandoc.Str("Downloads:")), pandoc.Space()})
+    for i, item in ipairs(items) do
+      if i > 1 then
+        inlines:insert(pandoc.Str(" ·"))
+        inlines:insert(pandoc.Space())
+      end
+      inlines:insert(item)
+    end
+    return pandoc.Div(pandoc.Para(inlines), pandoc.Attr("", {"downloads"}))
+  end
+}

@@ -1,0 +1,30 @@
+"""The site loads nothing from other hosts."""
+
+from __future__ import annotations
+
+from dlact.offline import remote_scripts, strip_widget_scripts
+
+PAGE = """<head>
+<script src="site_libs/quarto-nav/quarto-nav.js"></script>
+<script src="https://cdn.jsdelivr.net/npm/requirejs@2.3.6/require.min.js" integrity="sha384-x" crossorigin="anonymous"></script>
+<script src="https://cdn.jsdelivr.net/npm/jquery@3.5.1/dist/jquery.min.js" integrity="sha384-y" crossorigin="anonymous" data-relocate-top="true"></script>
+<script type="application/javascript">define('jquery', [],function() {return window.jQuery;})</script>
+</head>"""
+
+
+def test_widget_loaders_are_removed_and_nothing_else():
+    cleaned = strip_widget_scripts(PAGE)
+    assert remote_scripts(PAGE) == [
+        "https://cdn.jsdelivr.net/npm/requirejs@2.3.6/require.min.js",
+        "https://cdn.jsdelivr.net/npm/jquery@3.5.1/dist/jquery.min.js",
+    ]
+    assert remote_scripts(cleaned) == []
+    assert "define(" not in cleaned
+    assert '<script src="site_libs/quarto-nav/quarto-nav.js"></script>' in cleaned
+    assert strip_widget_scripts(cleaned) == cleaned
+
+
+def test_other_remote_scripts_are_reported_not_removed():
+    page = '<script src="https://example.org/lib.js"></script>'
+    assert strip_widget_scripts(page) == page
+    assert remote_scripts(page) == ["https://example.org/lib.js"]
