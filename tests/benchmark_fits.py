@@ -28,7 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
 from dlact.backend import DEFAULT_BACKEND, SUPPORTED_BACKENDS  # noqa: E402
+from dlact.checks import check, load_bounds  # noqa: E402
 from dlact.fitcache import LOG_ENV_VAR  # noqa: E402
+from dlact.results import RESULTS_ENV_VAR, read_results  # noqa: E402
 from dlact.qmd import Cell, read_blocks, to_notebook  # noqa: E402
 
 CHAPTERS = ("chapters/binary.qmd", "chapters/multiclass.qmd",
@@ -44,11 +46,12 @@ def fit_cells(chapter: Path) -> list[str]:
     ]
 
 
-def run_chapter(chapter: Path, backend: str, log: Path) -> float:
+def run_chapter(chapter: Path, backend: str, log: Path, results: Path) -> float:
     import nbclient
 
     env_before = dict(os.environ)
-    os.environ.update({"KERAS_BACKEND": backend, LOG_ENV_VAR: str(log)})
+    os.environ.update({"KERAS_BACKEND": backend, LOG_ENV_VAR: str(log),
+                       RESULTS_ENV_VAR: str(results)})
     os.environ.pop("DLACT_FIT_CACHE", None)
     try:
         start = time.perf_counter()
@@ -73,15 +76,17 @@ def main() -> int:
           f"{os.cpu_count()} cores, Python {platform.python_version()}")
     rows: dict[str, list[dict]] = {}
     chapter_seconds: dict[str, float] = {}
+    out_of_bounds: dict[str, list[str]] = {}
     for backend in backends:
         with tempfile.TemporaryDirectory() as tmp:
             log = Path(tmp) / "fits.jsonl"
             total = 0.0
             labels = []
             for chapter in CHAPTERS:
-                total += run_chapter(ROOT / chapter, backend, log)
+                total += run_chapter(ROOT / chapter, backend, log, Path(tmp) / "results")
                 labels += fit_cells(ROOT / chapter)
             fits = [json.loads(line) for line in log.read_text().splitlines()]
+            out_of_bounds[backend] = check(read_results(Path(tmp) / "results"), load_bounds())
         if len(fits) != len(labels):
             raise SystemExit(f"{len(fits)} fits logged but {len(labels)} fit cells found")
         rows[backend] = [{**fit, "label": label} for fit, label in zip(fits, labels)]
@@ -106,7 +111,9 @@ def main() -> int:
         marker = " (default)" if backend == DEFAULT_BACKEND else ""
         print(f"all fits, {backend}{marker}: {totals[backend]:.1f} s "
               f"({totals[backend] / best:.1f} × fastest); chapters executed in "
-              f"{chapter_seconds[backend]:.1f} s")
+              f"{chapter_seconds[backend]:.1f} s; results "
+              + ("within bounds" if not out_of_bounds[backend]
+                 else "OUT OF BOUNDS: " + "; ".join(out_of_bounds[backend])))
 
     if args.build:
         start = time.perf_counter()

@@ -42,12 +42,14 @@ def results_folder(tmp_path_factory, stroke_csv):
             os.environ[key] = value
 
 
-def execute(path: Path):
+def execute(path: Path, **env: str):
     notebook = to_notebook(path)
     client = nbclient.NotebookClient(
         notebook, timeout=900, kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
     )
+    saved = {k: os.environ.get(k) for k in env}
+    os.environ.update(env)
     try:
         client.execute()
     except nbclient.exceptions.CellExecutionError as exc:
@@ -57,6 +59,12 @@ def execute(path: Path):
             "?",
         )
         pytest.fail(f"{path.relative_to(ROOT)}: the cell at {origin} failed:\n{exc}", pytrace=False)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
     return notebook
 
 
@@ -74,3 +82,17 @@ def test_recorded_results_within_bounds(results_folder):
     # runs after the chapters above (pytest keeps file order)
     failures = check(read_results(results_folder), load_bounds())
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.slow
+def test_multiclass_part_on_the_other_backend(tmp_path, stroke_csv):
+    """The non-default backend runs the (fast) iris part and lands inside the bounds."""
+    from dlact.backend import DEFAULT_BACKEND, SUPPORTED_BACKENDS
+
+    other = next(b for b in SUPPORTED_BACKENDS if b != DEFAULT_BACKEND)
+    execute(ROOT / "chapters" / "multiclass.qmd",
+            KERAS_BACKEND=other, DLACT_RESULTS_DIR=str(tmp_path))
+    results = read_results(tmp_path)
+    assert {r["backend"] for r in results.values()} == {other}
+    iris_bounds = [b for b in load_bounds() if b.name.startswith("iris_")]
+    assert not check(results, iris_bounds)

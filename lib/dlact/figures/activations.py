@@ -9,24 +9,10 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from ..maths import sigmoid, softmax
 from ._axes import axes_list, labels_for, short_repr, single_axes, value_range
 
 __all__ = ["SigmoidPlot", "SoftmaxPlot", "plot_sigmoid", "plot_softmax"]
-
-
-def _sigmoid(z: np.ndarray) -> np.ndarray:
-    # Two branches so that exp never overflows.
-    out = np.empty_like(z, dtype=float)
-    pos = z >= 0
-    out[pos] = 1.0 / (1.0 + np.exp(-z[pos]))
-    ez = np.exp(z[~pos])
-    out[~pos] = ez / (1.0 + ez)
-    return out
-
-
-def _softmax(z: np.ndarray) -> np.ndarray:
-    e = np.exp(z - z.max())
-    return e / e.sum()
 
 
 @dataclass(repr=False)
@@ -68,7 +54,7 @@ def plot_sigmoid(ax: Axes | None = None, z_range: tuple[float, float] = (-10, 10
         raise ValueError(f"{func}: num must be an integer >= 2, got {num!r}")
 
     z = np.linspace(lo, hi, num)
-    sigma = _sigmoid(z)
+    sigma = sigmoid(z)
     ax.axhline(0.0, color="0.45", lw=1, ls="--", zorder=1)
     ax.axhline(1.0, color="0.45", lw=1, ls="--", zorder=1)
     ax.plot(z, sigma, color="C0", label=r"$\sigma(z) = 1/(1 + e^{-z})$")
@@ -157,7 +143,7 @@ def plot_softmax(
         )
     ax_z, ax_p = axes_list(ax, 2, func)
 
-    probabilities = _softmax(z)
+    probabilities = softmax(z)
     x = np.arange(z.size)
 
     bars = ax_z.bar(x, z, color="C0", width=0.6)

@@ -62,15 +62,24 @@ def _both_classes(y_true: np.ndarray, func: str) -> None:
         )
 
 
-def _finish_curve(ax: Axes, xlabel: str, ylabel: str) -> None:
-    """Short axis labels (the positive label is always 1 here) and the legend
-    beside the plot, where it hides no part of the curve. (scikit-learn makes
-    the Axes square; constrained layout cannot fit a legend beside a fixed
-    aspect, so the aspect is freed: the plot is near-square anyway.)"""
-    ax.set_xlabel(xlabel)
-    ax.set_ylabel(ylabel)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.03, 1.0), borderaxespad=0.0)
-    ax.set_aspect("auto")
+def _curve(display_cls, y_true, y_score, ax, name, func: str, xlabel: str, ylabel: str):
+    """Check the input, draw ``display_cls.from_predictions`` with a chance
+    level, and give it short axis labels (the positive label is always 1 here)
+    and the legend beside the plot, where it hides no part of the curve.
+    (scikit-learn makes the Axes square; constrained layout cannot fit a legend
+    beside a fixed aspect, so the aspect is freed: the plot is near-square anyway.)"""
+    y_true, y_score = _binary_inputs(y_true, y_score, func)
+    _both_classes(y_true, func)
+    ax = single_axes(ax, func)
+    display = display_cls.from_predictions(
+        y_true, y_score, name=name, ax=ax, plot_chance_level=True,
+        chance_level_kw={"color": "0.4", "linestyle": "--", "linewidth": 1.2},
+    )
+    display.ax_.set_xlabel(xlabel)
+    display.ax_.set_ylabel(ylabel)
+    display.ax_.legend(loc="upper left", bbox_to_anchor=(1.03, 1.0), borderaxespad=0.0)
+    display.ax_.set_aspect("auto")
+    return display
 
 
 def plot_roc(y_true, y_score, ax: Axes | None = None, name: str | None = None) -> RocCurveDisplay:
@@ -95,16 +104,8 @@ def plot_roc(y_true, y_score, ax: Axes | None = None, name: str | None = None) -
     sklearn.metrics.RocCurveDisplay
         With ``fpr``, ``tpr``, ``roc_auc``, ``ax_`` and ``figure_``.
     """
-    func = "plot_roc"
-    y_true, y_score = _binary_inputs(y_true, y_score, func)
-    _both_classes(y_true, func)
-    ax = single_axes(ax, func)
-    display = RocCurveDisplay.from_predictions(
-        y_true, y_score, name=name, ax=ax, plot_chance_level=True,
-        chance_level_kw={"color": "0.4", "linestyle": "--", "linewidth": 1.2},
-    )
-    _finish_curve(display.ax_, "False positive rate", "True positive rate")
-    return display
+    return _curve(RocCurveDisplay, y_true, y_score, ax, name, "plot_roc",
+                  "False positive rate", "True positive rate")
 
 
 def plot_precision_recall(
@@ -131,16 +132,8 @@ def plot_precision_recall(
     sklearn.metrics.PrecisionRecallDisplay
         With ``precision``, ``recall``, ``average_precision``, ``ax_`` and ``figure_``.
     """
-    func = "plot_precision_recall"
-    y_true, y_score = _binary_inputs(y_true, y_score, func)
-    _both_classes(y_true, func)
-    ax = single_axes(ax, func)
-    display = PrecisionRecallDisplay.from_predictions(
-        y_true, y_score, name=name, ax=ax, plot_chance_level=True,
-        chance_level_kw={"color": "0.4", "linestyle": "--", "linewidth": 1.2},
-    )
-    _finish_curve(display.ax_, "Recall", "Precision")
-    return display
+    return _curve(PrecisionRecallDisplay, y_true, y_score, ax, name, "plot_precision_recall",
+                  "Recall", "Precision")
 
 
 def plot_confusion_matrix(

@@ -1,12 +1,14 @@
 """Figures for the optimisation part of the lecture: gradient descent at work.
 
-Every curve here comes from an actual computation done with NumPy (gradient
-descent iterates, a seeded stochastic gradient descent, a grid search for
-minima), not from hand-drawn shapes, so the figures can be tested.
+Every curve here comes from an actual computation (gradient descent iterates
+and seeded stochastic and mini-batch gradient descent, all by :mod:`dlact.gd`;
+a grid search for minima), not from hand-drawn shapes, so the figures can be
+tested.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -15,6 +17,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from ..gd import descend, gradient_descent, squared_error_grad, stochastic_gradient_descent
 from ._axes import (
     axes_list,
     check_callable,
@@ -118,16 +121,26 @@ def gd_iterates(
     Returns the iterates ``x_0, ..., x_m`` (``m <= steps``) and the step at
     which an iterate left ``x_range`` (or became infinite or NaN), or None if
     all ``steps`` steps stayed inside. The iterate that left is not included.
+
+    The steps are :func:`dlact.gd.descend`'s; this adds the stop at the edge
+    of the plotted range.
     """
     lo, hi = x_range if x_range is not None else (-np.inf, np.inf)
-    xs = [float(x0)]
-    with np.errstate(over="ignore", invalid="ignore"):
-        for k in range(1, steps + 1):
-            x_new = xs[-1] - learning_rate * float(np.asarray(grad(xs[-1]), dtype=float))
-            if not np.isfinite(x_new) or not lo <= x_new <= hi:
-                return np.array(xs), k
-            xs.append(x_new)
-    return np.array(xs), None
+    x0 = float(x0)
+
+    def grad_inside(theta: np.ndarray) -> float:
+        # A NaN gradient makes descend stop, so no step is taken from an iterate
+        # that left the range (grad may overflow out there); the start is exempt.
+        x = float(theta[0])
+        if x != x0 and not lo <= x <= hi:
+            return np.nan
+        return float(np.asarray(grad(x), dtype=float))
+
+    xs = descend(grad_inside, x0, learning_rate, steps, max_norm=np.inf)[:, 0]
+    left = np.flatnonzero(~((lo <= xs[1:]) & (xs[1:] <= hi)))  # out of range, or NaN (stopped)
+    if left.size == 0:
+        return xs, None
+    return xs[: left[0] + 1], int(left[0]) + 1
 
 
 def _eval_curve(f: Callable, x: np.ndarray, func: str) -> np.ndarray:
@@ -459,28 +472,36 @@ def _regression_data(seed: int, n: int = 200, d: int = 5, noise: float = 1.5):
     return X, y
 
 
+def _linear_mse(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> float:
+    """Mean squared error of the linear model ``X @ w`` (no bias)."""
+    return float(np.mean((X @ w - y) ** 2))
+
+
+def _linear_mse_grad(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Gradient of :func:`_linear_mse` with respect to ``w``."""
+    return 2.0 * (X @ w - y) @ X / len(y)
+
+
 def _sgd_learning_curve(X, y, learning_rate: float, epochs: int, seed: int):
     """Stochastic gradient descent (batch size 1) on the mean squared error of
     a linear model from zero weights; per-epoch mean training loss."""
-    rng = np.random.default_rng(seed)
     n, d = X.shape
-    w = np.zeros(d)
-    initial = float(np.mean((X @ w - y) ** 2))
-    cap = 1000.0 * initial
+    initial = _linear_mse(np.zeros(d), X, y)
+    with np.errstate(over="ignore", invalid="ignore"):  # the very high rate overflows
+        trace = stochastic_gradient_descent(_linear_mse_grad, np.zeros(d), X, y,
+                                            learning_rate=learning_rate, epochs=epochs,
+                                            seed=seed, loss_fn=_linear_mse)
+    seen = trace.losses  # the loss of each example, before the step it takes
+    # Blown up: the curve stops (part-way through the epoch) where a loss exceeds the cap.
+    over = np.flatnonzero(seen > 1000.0 * initial)
+    if over.size:
+        seen = seen[: over[0] + 1]
     losses, at = [initial], [0.0]
-    for epoch in range(epochs):
-        seen = []
-        for i in rng.permutation(n):
-            residual = float(X[i] @ w - y[i])
-            seen.append(residual**2)
-            if seen[-1] > cap:  # blown up: stop (part-way through the epoch) before it overflows
-                losses.append(float(np.mean(seen)))
-                at.append(epoch + len(seen) / n)
-                return np.array(at), np.array(losses), True
-            w = w - learning_rate * 2.0 * residual * X[i]
-        losses.append(float(np.mean(seen)))
-        at.append(epoch + 1.0)
-    return np.array(at), np.array(losses), False
+    for epoch, start in enumerate(range(0, len(seen), n)):
+        epoch_losses = seen[start:start + n]
+        losses.append(float(np.mean(epoch_losses)))
+        at.append(epoch + len(epoch_losses) / n)
+    return np.array(at), np.array(losses), bool(over.size)
 
 
 def plot_learning_curves_by_rate(ax: Axes | None = None, *, epochs: int = 30, seed: int = 0):
@@ -706,27 +727,13 @@ class MinibatchPathsPlot:
         return short_repr(self, batch_sizes=self.batch_sizes)
 
 
-def _mse_grad(theta: np.ndarray, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """Gradient of mean((w x + b - y)^2) with respect to (w, b)."""
-    residual = theta[0] * x + theta[1] - y
-    return np.array([np.mean(2 * residual * x), np.mean(2 * residual)])
-
-
-def _gd_path(x, y, theta0, learning_rate, steps, batch_size, rng):
-    """``steps`` updates of (mini-)batch gradient descent, shuffling each epoch."""
-    n = len(x)
-    theta = np.array(theta0, dtype=float)
-    path, used = [theta.copy()], []
-    order, pos = rng.permutation(n), 0
-    for _ in range(steps):
-        if pos >= n:
-            order, pos = rng.permutation(n), 0
-        batch = np.sort(order[pos:pos + batch_size])
-        pos += batch_size
-        theta = theta - learning_rate * _mse_grad(theta, x[batch], y[batch])
-        path.append(theta.copy())
-        used.append(batch)
-    return np.array(path), used
+def _gd_path(x, y, theta0, learning_rate, steps, batch_size, seed):
+    """``steps`` updates of (mini-)batch gradient descent, shuffling each epoch;
+    the path and the (sorted) indices of the examples of each batch."""
+    epochs = math.ceil(steps / math.ceil(len(x) / batch_size))
+    trace = gradient_descent(squared_error_grad, theta0, x, y, learning_rate=learning_rate,
+                             epochs=epochs, batch_size=batch_size, seed=seed)
+    return trace.params[: steps + 1], [np.sort(step.indices) for step in trace.steps[:steps]]
 
 
 def plot_minibatch_paths(
@@ -791,8 +798,7 @@ def plot_minibatch_paths(
                    "Stochastic GD (batch size 1)": 1}
     paths, used = {}, {}
     for name, size in batch_sizes.items():
-        paths[name], used[name] = _gd_path(x, y, theta0, learning_rate, steps, size,
-                                           np.random.default_rng(seed + 1))
+        paths[name], used[name] = _gd_path(x, y, theta0, learning_rate, steps, size, seed + 1)
 
     pts = np.vstack(list(paths.values()) + [optimum[None, :]])
     (w_lo, b_lo), (w_hi, b_hi) = pts.min(axis=0), pts.max(axis=0)
