@@ -3,11 +3,12 @@
 -- need to link to itself). Paths follow the layout of _site/ (see README).
 local BOOK_PDF = "classification-and-optimisation.pdf"
 
--- Raw HTML rather than a pandoc Link: Quarto would try to resolve links to
--- .ipynb files as project sources, and these are outputs of the build.
+-- Raw HTML with data-noresolveinput: Quarto would otherwise try to resolve
+-- links to .ipynb files as project sources, and these are outputs of the build.
 local function link(text, target, download)
   local attr = download and ' download' or ''
-  return pandoc.RawInline("html", '<a href="' .. target .. '"' .. attr .. '>' .. text .. '</a>')
+  return pandoc.RawInline("html",
+    '<a href="' .. target .. '" data-noresolveinput' .. attr .. '>' .. text .. '</a>')
 end
 
 return {

@@ -38,16 +38,16 @@ def setup_notebook(
     from dlact.style import use_style
 
     chosen = choose_backend(backend)
-
     import keras
 
     keras.utils.set_random_seed(seed)
     cache = fitcache.enable()
     style_name = use_style(style)
 
-    pd.set_option("display.max_rows", 8)
-    pd.set_option("display.min_rows", 6)
-    pd.set_option("display.max_columns", 8)
+    # short previews: a slide is 1280x720 and the book's column is narrow
+    pd.set_option("display.max_rows", 6)
+    pd.set_option("display.min_rows", 4)
+    pd.set_option("display.max_columns", 5)
     pd.set_option("display.precision", 3)
     return NotebookSettings(
         backend=chosen, seed=seed, style=style_name, fit_cache=str(cache) if cache else None

@@ -103,7 +103,7 @@ STYLES: Mapping[str, Mapping[str, Any]] = {
         "ytick.major.width": 0.8,
     },
     "slides": {
-        "figure.figsize": (10.0, 4.8),
+        "figure.figsize": (10.0, 4.2),
         "figure.dpi": 100,
         "savefig.dpi": 150,
         "font.size": 18,

@@ -1,8 +1,8 @@
-"""The site loads nothing from other hosts."""
+"""The post-render fixes: nothing loaded from other hosts, honest link names."""
 
 from __future__ import annotations
 
-from dlact.offline import remote_scripts, strip_widget_scripts
+from dlact.postrender import fix_page, remote_scripts, strip_widget_scripts, unlabel_pagination
 
 PAGE = """<head>
 <script src="site_libs/quarto-nav/quarto-nav.js"></script>
@@ -28,3 +28,21 @@ def test_other_remote_scripts_are_reported_not_removed():
     page = '<script src="https://example.org/lib.js"></script>'
     assert strip_widget_scripts(page) == page
     assert remote_scripts(page) == ["https://example.org/lib.js"]
+
+
+def test_pagination_links_are_named_by_their_visible_text():
+    link = ('<a href="../chapters/multiclass.html" class="pagination-link" '
+            'aria-label="Multiclass classification">\n<span class="nav-page-text">'
+            '<span class="chapter-number">2</span> Multiclass classification</span></a>')
+    fixed = unlabel_pagination(link)
+    assert "aria-label" not in fixed
+    assert fixed.startswith('<a href="../chapters/multiclass.html" class="pagination-link">')
+    assert fixed.endswith(link[link.index(">") + 1:])
+    other = '<a href="x.html" class="nav-link" aria-label="Search">'
+    assert unlabel_pagination(other) == other
+
+
+def test_fix_page_applies_both_fixes():
+    page = PAGE + '<a href="a.html" class="pagination-link" aria-label="A">A</a>'
+    fixed = fix_page(page)
+    assert remote_scripts(fixed) == [] and "aria-label" not in fixed

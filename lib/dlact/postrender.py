@@ -1,10 +1,14 @@
-"""Keep the rendered site free of CDN scripts, so it works with no network.
+"""Two small fixes to the HTML Quarto writes, run as a ``post-render`` script.
 
-Quarto adds require.js and jQuery from a CDN to every page with an HTML cell
-output (any pandas table), for Jupyter widgets.  The lecture has no widgets,
-so nothing uses them; offline they only fail to load and log errors.  Run as
-a Quarto ``post-render`` script, this removes those three tags from every
-HTML page Quarto just wrote.
+* **Offline.** Quarto adds require.js and jQuery from a CDN to every page with
+  an HTML cell output (any pandas table), for Jupyter widgets.  The lecture
+  has no widgets, so nothing uses them; offline they only fail to load and
+  log errors.  Those three tags are removed.
+* **Accessibility.** The book's previous/next links carry an ``aria-label``
+  of the chapter's title alone, while their visible text also shows the
+  chapter's number; screen-reader users then hear a name that does not match
+  what is on screen (axe: label-content-name-mismatch).  The label is
+  removed, so the accessible name is the visible text.
 """
 
 from __future__ import annotations
@@ -30,6 +34,19 @@ def strip_widget_scripts(html: str) -> str:
     return html
 
 
+PAGINATION_LABEL = re.compile(r'(<a href="[^"]*" class="pagination-link")\s+aria-label="[^"]*"')
+
+
+def unlabel_pagination(html: str) -> str:
+    """``html`` with the ``aria-label`` of Quarto's previous/next links removed."""
+    return PAGINATION_LABEL.sub(r"\1", html)
+
+
+def fix_page(html: str) -> str:
+    """All the post-render fixes, applied to one page."""
+    return unlabel_pagination(strip_widget_scripts(html))
+
+
 def remote_scripts(html: str) -> list[str]:
     """Every script or stylesheet the page loads from another host."""
     return re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?://[^"]+)"', html)
@@ -51,12 +68,12 @@ def main() -> int:
         if not page.is_file():
             continue
         text = page.read_text(encoding="utf-8")
-        cleaned = strip_widget_scripts(text)
+        cleaned = fix_page(text)
         if cleaned != text:
             page.write_text(cleaned, encoding="utf-8")
             changed += 1
     if changed:
-        print(f"offline: removed CDN widget scripts from {changed} page(s)")
+        print(f"post-render: fixed {changed} page(s)")
     return 0
 
 
