@@ -72,7 +72,7 @@ def test_use_style_applies_and_returns_the_name():
         assert tuple(mpl.rcParams["figure.figsize"]) == pytest.approx((6.5, 4.0))
         assert use_style("slides") == "slides"
         assert 18 <= mpl.rcParams["font.size"] <= 20
-        assert tuple(mpl.rcParams["figure.figsize"]) == pytest.approx((10.0, 4.8))
+        assert tuple(mpl.rcParams["figure.figsize"]) == pytest.approx((10.0, 4.2))
         assert use_style(" Slides ") == "slides"
 
 

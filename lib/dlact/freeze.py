@@ -7,7 +7,8 @@ this module hashes, for each executable document, everything that determines
 its results:
 
 * the document and every file it includes;
-* the ``dlact`` library's sources;
+* the ``dlact`` library's code (its syntax trees: comments and docstrings
+  do not count);
 * ``requirements.lock`` (the package versions);
 * the Keras backend.
 
@@ -22,6 +23,7 @@ Run by hand: ``python lib/dlact/freeze.py [--check]``.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import os
@@ -56,12 +58,32 @@ def executable_documents(root: Path = ROOT) -> list[Path]:
     return documents
 
 
+def python_code(source: str) -> str:
+    """What a Python module *does*: its syntax tree without docstrings (comments are
+    not in the tree), so editing documentation does not make results stale."""
+    tree = ast.parse(source)
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if (
+            isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            and body
+            and isinstance(body[0], ast.Expr)
+            and isinstance(body[0].value, ast.Constant)
+            and isinstance(body[0].value.value, str)
+        ):
+            node.body = body[1:] or [ast.Pass()]
+    return ast.dump(tree)
+
+
 def _digest(paths: list[Path], root: Path) -> str:
     h = hashlib.sha256()
     for path in paths:
         h.update(str(path.relative_to(root)).encode())
         h.update(b"\0")
-        h.update(path.read_bytes())
+        if path.suffix == ".py":
+            h.update(python_code(path.read_text(encoding="utf-8")).encode())
+        else:
+            h.update(path.read_bytes())
         h.update(b"\0")
     return h.hexdigest()
 
@@ -132,12 +154,13 @@ def find_stale(root: Path = ROOT) -> tuple[list[Stale], dict[str, str]]:
     return stale, current
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str], root: Path | None = None) -> int:
+    root = root or ROOT
     check_only = "--check" in argv or os.environ.get(MODE_ENV_VAR) == "check"
-    stale, current = find_stale()
+    stale, current = find_stale(root)
     if check_only:
         if stale:
-            lines = "\n".join(f"  {s.document.relative_to(ROOT)}: {s.reason}" for s in stale)
+            lines = "\n".join(f"  {s.document.relative_to(root)}: {s.reason}" for s in stale)
             print(
                 "Frozen results are out of date:\n" + lines + "\n"
                 "Re-execute them with `make retrain` (or unset DLACT_FREEZE and render again).",
@@ -146,11 +169,11 @@ def main(argv: list[str]) -> int:
             return 1
         return 0
     for s in stale:
-        shutil.rmtree(freeze_dir(s.document))
-        print(f"freeze: re-executing {s.document.relative_to(ROOT)} ({s.reason})")
+        shutil.rmtree(freeze_dir(s.document, root))
+        print(f"freeze: re-executing {s.document.relative_to(root)} ({s.reason})")
     # Record the inputs now: a document whose freeze was removed will be executed by
     # this render, and if the render fails it has no freeze, so it executes next time.
-    write_manifest({**read_manifest(), **current})
+    write_manifest({**read_manifest(root), **current}, root)
     return 0
 
 

@@ -3,7 +3,7 @@
 The same figure functions serve both outputs; only matplotlib's settings differ:
 
 ``"slides"``
-    wide figures (10 x 4.8 in) with large type (about 18-20 pt) and thick lines,
+    wide figures (10 x 4.2 in, leaving room for the code above them) with large type (about 18-20 pt) and thick lines,
     readable from the back of a lecture theatre;
 ``"book"``
     narrow figures (6.5 x 4 in) with 11 pt type, matching the body text.
