@@ -30,6 +30,18 @@ def find_stroke_csv() -> Path | None:
 
 
 @pytest.fixture(scope="session")
+def keras():
+    """Keras, on the backend chosen above (the lib tests compare with keras.ops)."""
+    return pytest.importorskip("keras")
+
+
+@pytest.fixture(scope="session")
+def torch():
+    """PyTorch, for autograd checks of the lib's gradients."""
+    return pytest.importorskip("torch")
+
+
+@pytest.fixture(scope="session")
 def stroke_csv() -> Path:
     path = find_stroke_csv()
     if path is None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-import os
 import warnings
 
 import numpy as np
@@ -51,17 +50,6 @@ def regression_data(min_n: int = 1, max_n: int = 8):
             arrays(np.float64, n, elements=finite(-5, 5)),
         )
     )
-
-
-@pytest.fixture(scope="module")
-def keras():
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    return pytest.importorskip("keras")
-
-
-@pytest.fixture(scope="module")
-def torch():
-    return pytest.importorskip("torch")
 
 
 @pytest.fixture

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import inspect
-import os
 import warnings
 
 import numpy as np
@@ -47,17 +46,6 @@ def draw_labels(data: st.DataObject, logits: np.ndarray) -> np.ndarray:
     """One class label per row of ``logits``."""
     classes = st.integers(0, logits.shape[1] - 1)
     return np.array(data.draw(st.lists(classes, min_size=len(logits), max_size=len(logits))))
-
-
-@pytest.fixture(scope="module")
-def keras():
-    os.environ.setdefault("KERAS_BACKEND", "torch")
-    return pytest.importorskip("keras")
-
-
-@pytest.fixture(scope="module")
-def torch():
-    return pytest.importorskip("torch")
 
 
 # --------------------------------------------------------------------------
