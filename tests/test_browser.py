@@ -195,9 +195,13 @@ PARTS = [str(p) for p in front_matter(DECK_SOURCE).get("parts", [])]
 # --------------------------------------------------------------------------
 
 @pytest.fixture(scope="session")
-def site_dir() -> Path:
+def site_dir(request) -> Path:
+    """The rendered site: built in this session where quarto is installed, else as found."""
+    if shutil.which("quarto"):
+        request.getfixturevalue("built_site")
     if not (SITE / "index.html").is_file():
-        pytest.skip(f"no rendered site at {SITE}: run `make site` (or `python -m dlact.build site`) first")
+        pytest.skip(f"no rendered site at {SITE} and no quarto to build it: "
+                    "install quarto and run `make site`")
     return SITE
 
 
