@@ -65,6 +65,14 @@ def data_home(tmp_path, monkeypatch) -> Path:
 
 
 @pytest.fixture(scope="session")
+def fit_cache(tmp_path_factory) -> Path:
+    """A fit cache that starts empty in each test session: the first execution of a
+    chapter trains every model (the retrain check), later ones (the downloaded
+    notebooks) reuse those fits."""
+    return tmp_path_factory.mktemp("fits")
+
+
+@pytest.fixture(scope="session")
 def built_site(stroke_csv) -> str:
     """Render the site once per test session (``python -m dlact.build site``); its log.
 

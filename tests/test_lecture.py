@@ -29,11 +29,13 @@ def book_files() -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def results_folder(tmp_path_factory, stroke_csv):
+def results_folder(tmp_path_factory, stroke_csv, fit_cache):
     folder = tmp_path_factory.mktemp("results")
-    saved = {k: os.environ.get(k) for k in (RESULTS_ENV_VAR, "DLACT_STROKE_DATA")}
+    keys = (RESULTS_ENV_VAR, "DLACT_STROKE_DATA", "DLACT_FIT_CACHE")
+    saved = {k: os.environ.get(k) for k in keys}
     os.environ[RESULTS_ENV_VAR] = str(folder)
     os.environ["DLACT_STROKE_DATA"] = str(stroke_csv)
+    os.environ["DLACT_FIT_CACHE"] = str(fit_cache)  # empty at first: every model trains
     yield folder
     for key, value in saved.items():
         if value is None:

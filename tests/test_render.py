@@ -31,7 +31,7 @@ pytestmark = [
 HARMLESS = (
     # OJS cells reach the page through {{< include >}}; only line numbers in OJS errors suffer
     "OJS block count mismatch",
-    # a locally built pandoc one minor release behind Quarto's pin
+    # 'quarto check' style note: a pandoc one minor release away from Quarto's pin
     "does not strictly match",
     # ipykernel's notice about its local connection, printed by every kernel start
     "Kernel is running over TCP without encryption",
@@ -110,7 +110,8 @@ def test_results_in_freeze_match_recorded_inputs(render_log):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("chapter", yaml.safe_load((ROOT / "_quarto.yml").read_text())["notebooks"])
-def test_downloaded_notebook_runs_top_to_bottom(render_log, chapter, tmp_path, stroke_csv):
+def test_downloaded_notebook_runs_top_to_bottom(render_log, chapter, tmp_path, stroke_csv,
+                                                fit_cache):
     """A student's download runs on its own, in a fresh kernel, from any folder."""
     import os
 
@@ -122,7 +123,7 @@ def test_downloaded_notebook_runs_top_to_bottom(render_log, chapter, tmp_path, s
         if cell.cell_type == "code":
             cell.outputs = []
     env = {"DLACT_RESULTS_DIR": str(tmp_path / "results"), "DLACT_STROKE_DATA": str(stroke_csv),
-           "DLACT_FIT_CACHE": str(ROOT / "_cache" / "fits")}
+           "DLACT_FIT_CACHE": str(fit_cache)}
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
