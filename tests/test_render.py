@@ -111,10 +111,8 @@ def test_results_in_freeze_match_recorded_inputs(render_log):
 @pytest.mark.slow
 @pytest.mark.parametrize("chapter", yaml.safe_load((ROOT / "_quarto.yml").read_text())["notebooks"])
 def test_downloaded_notebook_runs_top_to_bottom(render_log, chapter, tmp_path, stroke_csv,
-                                                fit_cache):
+                                                fit_cache, monkeypatch):
     """A student's download runs on its own, in a fresh kernel, from any folder."""
-    import os
-
     import nbclient
     import nbformat
 
@@ -122,16 +120,8 @@ def test_downloaded_notebook_runs_top_to_bottom(render_log, chapter, tmp_path, s
     for cell in notebook.cells:
         if cell.cell_type == "code":
             cell.outputs = []
-    env = {"DLACT_RESULTS_DIR": str(tmp_path / "results"), "DLACT_STROKE_DATA": str(stroke_csv),
-           "DLACT_FIT_CACHE": str(fit_cache)}
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        nbclient.NotebookClient(notebook, timeout=900, kernel_name="python3",
-                                resources={"metadata": {"path": str(tmp_path)}}).execute()
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+    monkeypatch.setenv("DLACT_RESULTS_DIR", str(tmp_path / "results"))
+    monkeypatch.setenv("DLACT_STROKE_DATA", str(stroke_csv))
+    monkeypatch.setenv("DLACT_FIT_CACHE", str(fit_cache))
+    nbclient.NotebookClient(notebook, timeout=900, kernel_name="python3",
+                            resources={"metadata": {"path": str(tmp_path)}}).execute()
