@@ -47,7 +47,7 @@ def setup_notebook(
     # short previews: a slide is 1280x720 and the book's column is narrow
     pd.set_option("display.max_rows", 6)
     pd.set_option("display.min_rows", 4)
-    pd.set_option("display.max_columns", 5)
+    pd.set_option("display.max_columns", 6)
     pd.set_option("display.precision", 3)
     return NotebookSettings(
         backend=chosen, seed=seed, style=style_name, fit_cache=str(cache) if cache else None
