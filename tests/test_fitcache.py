@@ -129,3 +129,76 @@ def test_disable_restores_keras_fit(tmp_path):
     assert keras.Model.fit is not original
     fitcache.disable()
     assert keras.Model.fit is original
+
+
+def _schedule_model(seed=3):
+    import keras
+
+    keras.utils.set_random_seed(seed)
+    schedule = keras.optimizers.schedules.ExponentialDecay(
+        initial_learning_rate=0.01, decay_steps=10, decay_rate=0.5)
+    optimizer = keras.optimizers.Adam(learning_rate=schedule)
+    model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
+    model.compile(optimizer, "sparse_categorical_crossentropy", metrics=["accuracy"])
+    return model, optimizer
+
+
+def _state(model, optimizer, es):
+    import keras
+
+    return {
+        "iterations": int(optimizer.iterations),
+        "learning_rate": float(optimizer.learning_rate),
+        "optimizer": [keras.ops.convert_to_numpy(v.value) for v in optimizer.variables],
+        "metrics": {k: float(v) for k, v in model.get_metrics_result().items()},
+        "weights": model.get_weights(),
+        "best_weights": es.best_weights,
+        "numpy_rng": np.random.get_state()[1].copy(),
+        "stop_training": model.stop_training,
+        "history": model.history.history,
+    }
+
+
+def test_restored_fit_leaves_what_a_real_fit_leaves(cache, data):
+    """Optimiser (step counter, schedule position, Adam's moments), metrics, callbacks,
+    random state and history are the same after a cached fit as after training."""
+    import keras
+
+    X, y = data
+    states = []
+    for _ in range(2):  # trains, then restores
+        model, optimizer = _schedule_model()
+        es = keras.callbacks.EarlyStopping(monitor="loss", patience=1, restore_best_weights=True)
+        model.fit(X, y, batch_size=8, epochs=4, callbacks=[es], verbose=0)
+        states.append(_state(model, optimizer, es))
+    trained, restored = states
+    # a real fit: ceil(60 / 8) = 8 steps per epoch, 4 epochs, rate 0.01 * 0.5 ** (32 / 10)
+    assert trained["iterations"] == 32
+    assert trained["learning_rate"] == pytest.approx(0.01 * 0.5 ** 3.2, rel=1e-5)
+    assert restored["iterations"] == trained["iterations"]
+    assert restored["learning_rate"] == trained["learning_rate"]
+    assert len(restored["optimizer"]) == len(trained["optimizer"]) > 1  # slots too
+    for a, b in zip(trained["optimizer"], restored["optimizer"]):
+        np.testing.assert_array_equal(a, b)
+    assert restored["metrics"] == trained["metrics"]
+    for key in ("weights", "best_weights"):
+        for a, b in zip(trained[key], restored[key], strict=True):
+            np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(trained["numpy_rng"], restored["numpy_rng"])
+    assert restored["stop_training"] == trained["stop_training"]
+    assert restored["history"] == trained["history"]
+
+
+def test_a_continued_fit_is_keyed_on_the_optimiser_state(cache, data):
+    """Fitting again continues from the optimiser's state, so that state is part of the key."""
+    X, y = data
+    model, optimizer = _schedule_model()
+    before = fitcache.fit_key(model, (X, y), {"epochs": 1})
+    model.fit(X, y, epochs=1, verbose=0)
+    weights = model.get_weights()
+    model.set_weights(weights)
+    fresh, _ = _schedule_model()
+    fresh.set_weights(weights)
+    # same weights, same arguments; only the optimiser's step counter and moments differ
+    assert fitcache.fit_key(model, (X, y), {"epochs": 1}) != fitcache.fit_key(fresh, (X, y), {"epochs": 1})
+    assert before != fitcache.fit_key(model, (X, y), {"epochs": 1})

@@ -14,12 +14,17 @@ keyed on everything that determines its result:
 Every fit also records its wall time in ``history.params`` (read it with
 :func:`fit_seconds`), so the time quoted is that of the fit that trained.
 
-The first fit with a key trains for real and stores the trained weights, the
-history, the callbacks' final state (e.g. ``EarlyStopping.best_epoch``), what
-it printed and its wall time.  A later fit with the same key restores all of
-that instead of training, prints the same log, and returns an equivalent
-``History``.  The code in the cell is the code that ran; only the arithmetic
-is skipped.  Without ``DLACT_FIT_CACHE`` every fit trains, as in plain Keras.
+The first fit with a key trains for real and stores everything a fit leaves
+behind: the model's variables, the optimiser's variables (its step counter,
+so the position of a learning-rate schedule, and its slot variables such as
+Adam's moments), the compiled metrics' state, the callbacks' final state
+(e.g. ``EarlyStopping.best_epoch`` and ``best_weights``), the state of the
+random number generators the fit advanced, what it printed, the history and
+its wall time.  A later fit with the same key restores all of that instead
+of training, prints the same log, and returns an equivalent ``History``: every
+later cell sees what a real fit would have left.  The code in the cell is the
+code that ran; only the arithmetic is skipped.  Without ``DLACT_FIT_CACHE``
+every fit trains, as in plain Keras.
 """
 
 from __future__ import annotations
@@ -30,6 +35,7 @@ import io
 import json
 import os
 import pickle
+import random
 import sys
 import tempfile
 import time
@@ -41,6 +47,8 @@ ENV_VAR = "DLACT_FIT_CACHE"
 #: When set, every fit that trains appends one JSON line (for the benchmark) to this file.
 LOG_ENV_VAR = "DLACT_FIT_LOG"
 _ORIGINAL_FIT = "_dlact_original_fit"
+#: Bumped when what an entry holds changes: older entries are retrained, not misread.
+CACHE_FORMAT = 2
 
 
 class _Tee(io.TextIOBase):
@@ -83,10 +91,91 @@ def _hash_value(h, value) -> None:
 
 
 def _callback_settings(callback) -> dict:
+    """A callback's settings: its public attributes of simple types (for the key)."""
     return {
         k: v for k, v in vars(callback).items()
         if not k.startswith("_") and isinstance(v, (bool, int, float, str, type(None)))
     }
+
+
+def _callback_state(callback) -> dict:
+    """Everything a fit may have changed in a callback, as plain values.
+
+    Public attributes that are numbers, strings, arrays or lists of arrays
+    (``EarlyStopping.best_weights``); the model the callback is attached to
+    is set again with ``set_model`` on restore.
+    """
+    state = {}
+    for name, value in vars(callback).items():
+        if name.startswith("_") or name == "model":
+            continue
+        if isinstance(value, (bool, int, float, str, type(None), np.ndarray, np.generic)):
+            state[name] = value
+        elif isinstance(value, (list, tuple)) and all(isinstance(v, np.ndarray) for v in value):
+            state[name] = [np.array(v) for v in value]
+    return state
+
+
+def _values(variables) -> list[np.ndarray]:
+    import keras
+
+    return [np.array(keras.ops.convert_to_numpy(v.value)) for v in variables]
+
+
+def _assign(variables, values, what: str) -> None:
+    variables = list(variables)
+    if len(variables) != len(values):
+        raise RuntimeError(
+            f"fit cache: the stored fit has {len(values)} {what} variables, this model "
+            f"{len(variables)}; delete the cache folder (${ENV_VAR}) and build again."
+        )
+    for variable, value in zip(variables, values):
+        variable.assign(value)
+
+
+def _metric_variables(model) -> list:
+    return [v for metric in model.metrics for v in metric.variables]
+
+
+def _rng_state() -> dict:
+    """The global random generators a fit can advance (NumPy's is used to shuffle)."""
+    state = {"random": random.getstate(), "numpy": np.random.get_state()}
+    torch = sys.modules.get("torch")
+    if torch is not None:
+        state["torch"] = torch.get_rng_state()
+    return state
+
+
+def _set_rng_state(state: dict) -> None:
+    random.setstate(state["random"])
+    np.random.set_state(state["numpy"])
+    torch = sys.modules.get("torch")
+    if torch is not None and "torch" in state:
+        torch.set_rng_state(state["torch"])
+
+
+def _first_batch(args: tuple, kwargs: dict):
+    """One row of the fit's ``(x, y)``, to build metrics and optimiser without training."""
+    x = args[0] if args else kwargs.get("x")
+    y = args[1] if len(args) > 1 else kwargs.get("y")
+    if x is None or y is None:
+        return None
+    try:
+        return (x[:1], y[:1])
+    except (TypeError, KeyError, IndexError):
+        return None
+
+
+def _build_for_restore(model, args: tuple, kwargs: dict) -> None:
+    """Build what a real fit builds (optimiser slots, compiled metrics), without training."""
+    batch = _first_batch(args, kwargs)
+    if batch is not None:
+        x, y = batch
+        x = np.asarray(getattr(x, "to_numpy", lambda: x)())
+        y = np.asarray(getattr(y, "to_numpy", lambda: y)())
+        model._symbolic_build(data_batch=(x, y))  # symbolic: touches no values
+    if model.optimizer is not None and not model.optimizer.built:
+        model.optimizer.build(model.trainable_variables)
 
 
 def _versions() -> dict:
@@ -117,6 +206,10 @@ def fit_key(model, args: tuple, kwargs: dict) -> str:
     h.update(json.dumps(architecture, sort_keys=True, default=repr).encode())
     for weight in model.get_weights():
         _hash_value(h, weight)
+    optimizer = getattr(model, "optimizer", None)
+    if optimizer is not None and optimizer.built:  # a fit that continues an earlier one
+        for value in _values(optimizer.variables):
+            _hash_value(h, value)
     compile_config = dict(model.get_compile_config() or {})
     # the optimiser's name is numbered per session too ("adam", "adam_1", ...);
     # metric names stay: they name the history's keys
@@ -192,25 +285,37 @@ def cached_fit(model, *args, cache_dir: Path, **kwargs):
     callbacks = kwargs.get("callbacks") or []
 
     entry = _load(path)
-    if entry is None:
+    if entry is None or entry.get("format") != CACHE_FORMAT:
         tee = _Tee(sys.stdout)
         with contextlib.redirect_stdout(tee):
             history = timed_fit(model, *args, **kwargs)
+        optimizer = model.optimizer
         _store(path, {
-            "weights": model.get_weights(),
+            "format": CACHE_FORMAT,
+            "variables": _values(model.variables),
+            "optimizer": _values(optimizer.variables) if optimizer is not None else [],
+            "metrics": _values(_metric_variables(model)),
+            "stop_training": bool(getattr(model, "stop_training", False)),
+            "rng": _rng_state(),
             "history": history.history,
             "epoch": history.epoch,
             "params": history.params,
-            "callbacks": [_callback_settings(c) for c in callbacks],
+            "callbacks": [_callback_state(c) for c in callbacks],
             "printed": "".join(tee.parts),
         })
         return history
 
-    model.set_weights(entry["weights"])
+    _build_for_restore(model, args, kwargs)
+    _assign(model.variables, entry["variables"], "model")
+    if model.optimizer is not None:
+        _assign(model.optimizer.variables, entry["optimizer"], "optimiser")
+    _assign(_metric_variables(model), entry["metrics"], "metric")
+    model.stop_training = entry["stop_training"]
     for callback, state in zip(callbacks, entry["callbacks"]):
         for name, value in state.items():
             setattr(callback, name, value)
         callback.set_model(model)
+    _set_rng_state(entry["rng"])
     sys.stdout.write(entry["printed"])
     history = keras.callbacks.History()
     history.set_model(model)
