@@ -28,9 +28,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
 from dlact.backend import DEFAULT_BACKEND, SUPPORTED_BACKENDS  # noqa: E402
-from dlact.checks import check, load_bounds  # noqa: E402
+from dlact.claims import MODE_ENV_VAR, read_outcomes  # noqa: E402
 from dlact.fitcache import LOG_ENV_VAR  # noqa: E402
-from dlact.results import RESULTS_ENV_VAR, read_results  # noqa: E402
+from dlact.results import RESULTS_ENV_VAR  # noqa: E402
 from dlact.qmd import Cell, read_blocks, to_notebook  # noqa: E402
 
 CHAPTERS = ("chapters/binary.qmd", "chapters/multiclass.qmd",
@@ -51,7 +51,7 @@ def run_chapter(chapter: Path, backend: str, log: Path, results: Path) -> float:
 
     env_before = dict(os.environ)
     os.environ.update({"KERAS_BACKEND": backend, LOG_ENV_VAR: str(log),
-                       RESULTS_ENV_VAR: str(results)})
+                       RESULTS_ENV_VAR: str(results), MODE_ENV_VAR: "report"})
     os.environ.pop("DLACT_FIT_CACHE", None)
     try:
         start = time.perf_counter()
@@ -86,7 +86,8 @@ def main() -> int:
                 total += run_chapter(ROOT / chapter, backend, log, Path(tmp) / "results")
                 labels += fit_cells(ROOT / chapter)
             fits = [json.loads(line) for line in log.read_text().splitlines()]
-            out_of_bounds[backend] = check(read_results(Path(tmp) / "results"), load_bounds())
+            out_of_bounds[backend] = [o["message"] for o in read_outcomes(Path(tmp) / "results").values()
+                                      if not o["held"]]
         if len(fits) != len(labels):
             raise SystemExit(f"{len(fits)} fits logged but {len(labels)} fit cells found")
         rows[backend] = [{**fit, "label": label} for fit, label in zip(fits, labels)]
@@ -112,8 +113,8 @@ def main() -> int:
         print(f"all fits, {backend}{marker}: {totals[backend]:.1f} s "
               f"({totals[backend] / best:.1f} × fastest); chapters executed in "
               f"{chapter_seconds[backend]:.1f} s; results "
-              + ("within bounds" if not out_of_bounds[backend]
-                 else "OUT OF BOUNDS: " + "; ".join(out_of_bounds[backend])))
+              + ("every bound and claim holds" if not out_of_bounds[backend]
+                 else "CONTRADICTED: " + "; ".join(out_of_bounds[backend])))
 
     if args.build:
         start = time.perf_counter()

@@ -57,6 +57,16 @@ def test_editing_a_partial_makes_every_includer_stale(project):
     assert stale_names(project) == ["chapters/one.qmd", "slides/deck.qmd"]
 
 
+def test_editing_a_partials_claims_makes_every_includer_stale(project):
+    """Claims are checked when the cells run: an edited claim needs the cells run again."""
+    claims = project / "chapters" / "_part.claims.yml"
+    claims.write_text("claims: []\n")
+    _freeze_all(project)
+    assert stale_names(project) == []
+    claims.write_text("claims: [{section: A, says: Prose., check: x == 1}]\n")
+    assert stale_names(project) == ["chapters/one.qmd", "slides/deck.qmd"]
+
+
 def test_lib_code_counts_but_its_docs_do_not(project):
     _freeze_all(project)
     mod = project / "lib" / "pkg" / "mod.py"

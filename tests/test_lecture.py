@@ -1,22 +1,27 @@
 """Execute every chapter of the lecture in a real Jupyter kernel and check its results.
 
 This is the lecture's build without Quarto: each book chapter, with its
-includes expanded, runs cell by cell (inline expressions too) in a fresh
-``python3`` kernel from the chapter's folder, as ``quarto render`` would run
-it.  Any error fails the test with the cell's file and line.  The results the
-chapters record are then held to the bounds in ``tests/result_bounds.yml``.
+includes expanded, runs cell by cell (inline expressions too, each checked to
+print as formatted text) in a fresh ``python3`` kernel from the chapter's
+folder, as ``quarto render`` would run it.  Any error fails the test with
+the cell's file and line.  Every bound and claim of the chapters' claims
+files is then held to the results, and each chapter is run a second time
+with the fit cache warm, which must change no output at all.
 """
 
 from __future__ import annotations
 
-import os
+import copy
+import re
 from pathlib import Path
 
 import nbclient
+import nbformat
 import pytest
 import yaml
 
-from dlact.checks import check, load_bounds
+from dlact import checks
+from dlact.claims import MODE_ENV_VAR, all_claims, read_outcomes
 from dlact.qmd import to_notebook
 from dlact.results import RESULTS_ENV_VAR, read_results
 
@@ -29,23 +34,25 @@ def book_files() -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def results_folder(tmp_path_factory, stroke_csv, fit_cache):
+def lecture_env(tmp_path_factory, stroke_csv, fit_cache):
+    """The build's settings for the kernels: results folder, data, fit cache, claims reported."""
     folder = tmp_path_factory.mktemp("results")
-    keys = (RESULTS_ENV_VAR, "DLACT_STROKE_DATA", "DLACT_FIT_CACHE")
-    saved = {k: os.environ.get(k) for k in keys}
-    os.environ[RESULTS_ENV_VAR] = str(folder)
-    os.environ["DLACT_STROKE_DATA"] = str(stroke_csv)
-    os.environ["DLACT_FIT_CACHE"] = str(fit_cache)  # empty at first: every model trains
-    yield folder
-    for key, value in saved.items():
-        if value is None:
-            os.environ.pop(key, None)
-        else:
-            os.environ[key] = value
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv(RESULTS_ENV_VAR, str(folder))
+        mp.setenv("DLACT_STROKE_DATA", str(stroke_csv))
+        mp.setenv("DLACT_FIT_CACHE", str(fit_cache))  # empty at first: every model trains
+        mp.setenv(MODE_ENV_VAR, "report")  # list every contradicted claim, then fail below
+        yield folder
 
 
-def execute(path: Path):
-    notebook = to_notebook(path)
+@pytest.fixture(scope="session")
+def cold_runs() -> dict[str, nbformat.NotebookNode]:
+    """Each chapter's notebook as its first execution (cache cold) left it."""
+    return {}
+
+
+def execute(path: Path, notebook=None):
+    notebook = notebook if notebook is not None else to_notebook(path)
     client = nbclient.NotebookClient(
         notebook, timeout=900, kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
@@ -64,30 +71,97 @@ def execute(path: Path):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("name", book_files())
-def test_chapter_executes(name, results_folder):
+def test_chapter_executes(name, lecture_env, cold_runs):
     notebook = execute(ROOT / name)
     assert all(
         o.get("output_type") != "error" for c in notebook.cells for o in c.get("outputs", [])
     )
+    cold_runs[name] = notebook
 
 
 @pytest.mark.slow
-def test_recorded_results_within_bounds(results_folder):
+def test_every_claim_and_bound_holds(lecture_env):
     # runs after the chapters above (pytest keeps file order)
-    failures = check(read_results(results_folder), load_bounds())
-    assert not failures, "\n".join(failures)
+    failures = checks.problems(lecture_env)
+    assert not failures, "\n" + checks.grouped(all_claims(), read_outcomes(lecture_env))
+    assert read_results(lecture_env)  # something was recorded
+
+
+#: Object addresses differ from one kernel to the next; nothing else may.
+ADDRESS = re.compile(r" at 0x[0-9a-f]+")
+
+
+def outputs(notebook) -> list[tuple[str, str]]:
+    """Every cell's origin and its outputs as text (images as their bytes), with the
+    text a cell printed joined into one piece per stream (a fit that trains prints its
+    log in many chunks, a restored one in one)."""
+    shown = []
+    for cell in notebook.cells:
+        streams: dict[str, str] = {}
+        rest = []
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream":
+                streams[output["name"]] = streams.get(output["name"], "") + output["text"]
+            else:
+                output = copy.deepcopy(output)
+                output.pop("execution_count", None)
+                rest.append(repr(output))
+        parts = [f"{name}: {text}" for name, text in sorted(streams.items())] + rest
+        shown += [(cell.metadata.get("origin", "?"), ADDRESS.sub(" at 0x…", p)) for p in parts]
+    return shown
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", book_files())
+def test_fit_cache_changes_no_output(name, lecture_env, cold_runs):
+    """Run again with every fit served from the cache: every cell's output is identical
+    (the log each fit printed, its wall time, the optimiser's state, the figures)."""
+    if name not in cold_runs:
+        pytest.skip(f"{name} did not execute cold in this session")
+    warm = execute(ROOT / name)
+    cold, hot = outputs(cold_runs[name]), outputs(warm)
+    assert len(cold) == len(hot)
+    differing = [f"{a[0]}:\n  cold: {a[1][:300]}\n  warm: {b[1][:300]}"
+                 for a, b in zip(cold, hot) if a != b]
+    assert not differing, "\n".join(differing)
+
+
+@pytest.mark.slow
+def test_a_perturbed_result_fails_the_build_naming_the_sentence(lecture_env, monkeypatch):
+    """Alter one trained result just before it is recorded: the chapter stops, quoting
+    the sentence the new value contradicts (the default, raising, mode)."""
+    monkeypatch.setenv(MODE_ENV_VAR, "raise")
+    path = ROOT / "chapters" / "multiclass.qmd"
+    notebook = to_notebook(path)
+    index = next(i for i, c in enumerate(notebook.cells)
+                 if 'record("iris_es_best_epoch"' in c.source)
+    perturb = nbformat.v4.new_code_cell("es.best_epoch = 299  # as if it had improved late")
+    notebook.cells.insert(index, perturb)
+    client = nbclient.NotebookClient(notebook, timeout=900, kernel_name="python3",
+                                     resources={"metadata": {"path": str(path.parent)}})
+    with pytest.raises(nbclient.exceptions.CellExecutionError) as caught:
+        client.execute()
+    message = str(caught.value)
+    assert "ClaimError" in message
+    assert 'chapters/_multiclass.qmd, section "Add early stopping": "soon stops improving"' in message
+    assert "iris_es_best_epoch = 300" in message
 
 
 @pytest.mark.slow
 def test_multiclass_part_on_the_other_backend(tmp_path, stroke_csv, monkeypatch):
-    """The non-default backend runs the (fast) iris part and lands inside the bounds."""
+    """The non-default backend runs the (fast) iris part; its bounds and claims hold."""
     from dlact.backend import DEFAULT_BACKEND, SUPPORTED_BACKENDS
 
     other = next(b for b in SUPPORTED_BACKENDS if b != DEFAULT_BACKEND)
     monkeypatch.setenv("KERAS_BACKEND", other)  # read by the kernel, not by this process
     monkeypatch.setenv(RESULTS_ENV_VAR, str(tmp_path))
+    monkeypatch.setenv(MODE_ENV_VAR, "report")
+    monkeypatch.delenv("DLACT_FIT_CACHE", raising=False)
     execute(ROOT / "chapters" / "multiclass.qmd")
     results = read_results(tmp_path)
     assert {r["backend"] for r in results.values()} == {other}
-    iris_bounds = [b for b in load_bounds() if b.name.startswith("iris_")]
-    assert not check(results, iris_bounds)
+    iris = [c for c in all_claims() if c.source == "chapters/_multiclass.qmd"]
+    outcomes = read_outcomes(tmp_path)
+    assert {c.ident for c in iris} <= set(outcomes)
+    failed = [outcomes[c.ident]["message"] for c in iris if not outcomes[c.ident]["held"]]
+    assert not failed, "\n".join(failed)

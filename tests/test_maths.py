@@ -21,10 +21,12 @@ from dlact.maths import (
     dense,
     get_activation,
     leaky_relu,
+    leaky_relu_grad,
     linear,
     log_softmax,
     mse,
     relu,
+    relu_grad,
     sigmoid,
     softmax,
     sparse_categorical_crossentropy,
@@ -439,3 +441,27 @@ def test_bad_eps_and_non_numeric_input():
         sigmoid(["a", "b"])
     with pytest.raises(ValueError, match="softmax needs a vector"):
         softmax(3.0)
+
+
+def test_relu_gradients_worked_example():
+    z = np.array([-3.0, -0.5, 0.0, 0.5, 3.0])
+    np.testing.assert_array_equal(relu_grad(z), [0, 0, 0, 1, 1])
+    np.testing.assert_array_equal(leaky_relu_grad(z), [0.2, 0.2, 0.2, 1, 1])
+    np.testing.assert_array_equal(leaky_relu_grad(z, negative_slope=0.01), [0.01, 0.01, 0.01, 1, 1])
+    assert float(relu_grad(-1.0)) == 0.0 and float(leaky_relu_grad(2.0)) == 1.0
+
+
+@FAST
+@given(arrays(np.float64, st.integers(1, 8), elements=floats()))
+def test_relu_gradients_match_autograd(torch, z):
+    """The derivatives agree with PyTorch's, the corner at 0 included."""
+    for ours, theirs in (
+        (relu_grad, torch.relu),
+        (leaky_relu_grad, lambda t: torch.nn.functional.leaky_relu(t, negative_slope=0.2)),
+    ):
+        z_t = torch.tensor(z, requires_grad=True)
+        theirs(z_t).sum().backward()
+        np.testing.assert_allclose(ours(z), z_t.grad.numpy())
+    z_corner = torch.zeros(1, dtype=torch.float64, requires_grad=True)
+    torch.nn.functional.leaky_relu(z_corner, 0.2).sum().backward()
+    assert float(leaky_relu_grad(0.0)) == float(z_corner.grad[0])

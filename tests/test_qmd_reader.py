@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from dlact.qmd import Cell, Inline, QmdError, included_files, read_blocks, to_notebook
@@ -35,8 +37,32 @@ def test_notebook_runs_inline_and_skips_eval_false(tmp_path):
     main = write(tmp_path / "a.qmd", "```{python}\ny = 2\n```\nSo `{python} y * 3`.\n"
                  "```{python}\n#| eval: false\nboom()\n```\n")
     nb = to_notebook(main)
-    assert [c.source for c in nb.cells] == ["y = 2", "str(y * 3)", "boom()"]
+    assert [c.source for c in nb.cells][::2] == ["y = 2", "boom()"]
+    assert nb.cells[1].source.endswith("_dlact_check_inline((y * 3), 'y * 3', 'a.qmd:4')")
     assert nb.cells[2].metadata["tags"] == ["skip-execution"]
+
+
+def test_inline_values_must_print_as_the_reader_should_see_them():
+    """Quarto prints an inline value's repr: np.int64(32), 0.30000000000000004."""
+    import numpy as np
+
+    from dlact.qmd import InlineValueError, check_inline
+
+    assert check_inline("1,022", "f'{n:,}'") == "1,022"
+    assert check_inline(32, "int(n)") == 32
+
+    class Shown:
+        def _repr_markdown_(self):
+            return "$x$"
+
+    shown = Shown()
+    assert check_inline(shown, "Markdown('$x$')") is shown
+    for bad, printed in [(np.int64(32), "np.int64(32)"), (0.1 + 0.2, "0.30000000000000004"),
+                         (np.array([1, 2]), "array([1, 2])"), (True, "True")]:
+        with pytest.raises(InlineValueError, match=re.escape(printed)) as caught:
+            check_inline(bad, "cm[1, 1]", "_binary.qmd:12")
+        assert "`cm[1, 1]` at _binary.qmd:12" in str(caught.value)
+        assert 'f"{n:,}"' in str(caught.value)
 
 
 def test_longer_fences_and_other_languages(tmp_path):

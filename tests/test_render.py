@@ -125,3 +125,139 @@ def test_downloaded_notebook_runs_top_to_bottom(render_log, chapter, tmp_path, s
     monkeypatch.setenv("DLACT_FIT_CACHE", str(fit_cache))
     nbclient.NotebookClient(notebook, timeout=900, kernel_name="python3",
                             resources={"metadata": {"path": str(tmp_path)}}).execute()
+
+
+# --------------------------------------------------------------------------
+# What a reader sees: no Python reprs, no nan, no empty figure or slide
+# --------------------------------------------------------------------------
+
+#: Python reprs that must never reach prose, captions, alt text or notes.
+REPRS = re.compile(r"np\.(int|float|bool_?)\d*\(|\barray\(|dtype=")
+NAN = re.compile(r"\b(nan|NaN)\b")
+
+
+def prose_of_page(html: str) -> str:
+    """The text a reader reads on a page (speaker notes and alt text included),
+    without code and its output, where reprs are legitimate."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(html, "html.parser")
+    for tag in soup.select("pre, code, .cell-output, .cell-output-display, script, style"):
+        tag.decompose()
+    alts = " ".join(img.get("alt", "") for img in soup.find_all("img"))
+    return soup.get_text(" ") + " " + alts
+
+
+def reader_problems(text: str, where: str) -> list[str]:
+    found = [f"{where}: {m.group(0)!r} in ...{text[max(m.start() - 60, 0):m.end() + 40]!r}"
+             for m in REPRS.finditer(text)]
+    found += [f"{where}: nan in ...{text[max(m.start() - 60, 0):m.end() + 40]!r}"
+              for m in NAN.finditer(text)]
+    return found
+
+
+def html_pages() -> list[Path]:
+    pages = [SITE / Path(p).with_suffix(".html") for p in _book()["chapters"] + _book()["appendices"]]
+    return pages + [SITE / "slides" / "lecture.html"]
+
+
+def test_pages_and_notes_show_no_python_reprs_or_nan(render_log):
+    problems = []
+    for page in html_pages():
+        problems += reader_problems(prose_of_page(page.read_text()), str(page.relative_to(SITE)))
+    assert not problems, "\n".join(problems)
+
+
+def test_notebooks_prose_shows_no_python_reprs_or_nan(render_log):
+    import nbformat
+
+    problems = []
+    for path in sorted((SITE / "notebooks").rglob("*.ipynb")):
+        notebook = nbformat.read(path, as_version=4)
+        prose = " ".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+        prose = re.sub(r"`[^`]*`", "", prose)  # inline code is code
+        problems += reader_problems(prose, str(path.relative_to(SITE)))
+    assert not problems, "\n".join(problems)
+
+
+def pdf_pages(pdf: Path) -> list[str]:
+    import subprocess
+
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed (Debian: poppler-utils): PDF text checks need it")
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
+                          text=True, check=True).stdout
+    return text.split("\f")
+
+
+@pytest.mark.parametrize("which", ["book", "deck"])
+def test_pdfs_show_no_python_reprs_or_nan(render_log, which):
+    pdf = (SITE / f"{_book()['output-file']}.pdf" if which == "book"
+           else SITE / "slides" / "lecture.pdf")
+    if not pdf.is_file():
+        pytest.skip(f"{pdf.name} was not built (the deck's PDF needs chromium)")
+    problems = []
+    for number, page in enumerate(pdf_pages(pdf), start=1):
+        # code output in a PDF cannot be told from prose: only reprs that never belong
+        for m in re.finditer(r"np\.(int|float)\d+\(|\bnan\b", page):
+            problems.append(f"{pdf.name} page {number}: {page[max(m.start() - 60, 0):m.end() + 30]!r}")
+    assert not problems, "\n".join(problems)
+
+
+def test_book_figures_are_not_empty(render_log):
+    from bs4 import BeautifulSoup
+
+    problems = []
+    for page in html_pages()[:-1]:
+        soup = BeautifulSoup(page.read_text(), "html.parser")
+        for figure in soup.select("figure, div.quarto-float"):
+            images = figure.find_all("img")
+            if figure.find("svg") is not None or figure.select(".observablehq, .cell-output-display"):
+                continue
+            if not images:
+                problems.append(f"{page.name}: a figure with no image: {figure.get_text(' ')[:80]!r}")
+            for img in images:
+                src = (page.parent / img["src"]).resolve()
+                if not src.is_file() or src.stat().st_size < 1000:
+                    problems.append(f"{page.name}: image {img['src']} is missing or empty")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_slide_has_a_body(render_log):
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup((SITE / "slides" / "lecture.html").read_text(), "html.parser")
+    empty = []
+    for slide in soup.select("section.slide"):
+        body = [c for c in slide.children if getattr(c, "name", None) not in (None, "h1", "h2")]
+        has_content = any(
+            (tag.get_text(strip=True) and tag.name != "aside")
+            or tag.find(["img", "svg", "ojs", "div"]) is not None
+            for tag in body
+        )
+        if not has_content and "title-slide" not in (slide.get("class") or []):
+            empty.append(slide.get("id") or slide.find("h2").get_text())
+    assert not empty, f"slides with a heading and nothing else: {empty}"
+
+
+def test_every_deck_pdf_page_has_ink_below_its_title(render_log, tmp_path):
+    """An interactive slide printed empty (its OJS needs a browser) shows up here."""
+    import subprocess
+
+    import numpy as np
+    from PIL import Image
+
+    pdf = SITE / "slides" / "lecture.pdf"
+    if not pdf.is_file():
+        pytest.skip("the deck's PDF was not built (it needs chromium)")
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm is not installed (Debian: poppler-utils): PDF page checks need it")
+    subprocess.run(["pdftoppm", "-r", "24", "-gray", str(pdf), str(tmp_path / "p")], check=True)
+    blank = []
+    for png in sorted(tmp_path.glob("p-*.pgm")):
+        pixels = np.asarray(Image.open(png), dtype=float)
+        height = pixels.shape[0]
+        body = pixels[int(0.18 * height): int(0.92 * height)]  # below the title, above the number
+        if (body < 200).mean() < 0.003:
+            blank.append(png.stem.split("-")[-1])
+    assert not blank, f"deck PDF pages with nothing below the title: {blank}"

@@ -66,8 +66,13 @@ def _run(args: list[str], **extra: str) -> None:
     subprocess.run(args, cwd=ROOT, env=_env(**extra), check=True)
 
 
-def render(profile: str, *, fit_cache: Path | None = None, results: Path | None = None) -> None:
-    """``quarto render --profile PROFILE`` (the book first: it cleans ``_site/``)."""
+def render(profile: str, *, fit_cache: Path | None = None, results: Path | None = None,
+           claims: str | None = None) -> None:
+    """``quarto render --profile PROFILE`` (the book first: it cleans ``_site/``).
+
+    ``claims="report"`` lets the chapters run on past a contradicted claim, so
+    that :mod:`dlact.checks` can list them all afterwards.
+    """
     if profile not in PROFILES:
         raise ValueError(f"Unknown profile {profile!r}; the profiles are {', '.join(PROFILES)}.")
     extra = {}
@@ -75,14 +80,17 @@ def render(profile: str, *, fit_cache: Path | None = None, results: Path | None 
         extra["DLACT_FIT_CACHE"] = str(fit_cache)
     if results is not None:
         extra["DLACT_RESULTS_DIR"] = str(results)
+    if claims is not None:
+        extra["DLACT_CLAIMS"] = claims
     _run([find_quarto(), "render", "--profile", profile], QUARTO_PROFILE=profile, **extra)
 
 
-def site(*, fit_cache: Path | None = None, results: Path | None = None) -> None:
+def site(*, fit_cache: Path | None = None, results: Path | None = None,
+         claims: str | None = None) -> None:
     """Book, deck and notebooks into ``_site/``, and the deck's PDF where Chromium is."""
     fit_cache = fit_cache or ROOT / "_cache" / "fits"
     for profile in PROFILES:
-        render(profile, fit_cache=fit_cache, results=results)
+        render(profile, fit_cache=fit_cache, results=results, claims=claims)
     try:
         deck_pdf()
     except ToolMissing as exc:
@@ -114,7 +122,8 @@ def deck_pdf(html: Path | None = None, pdf: Path | None = None) -> Path:
 def retrain() -> None:
     """Re-execute every document (retraining every model), check the results, render.
 
-    The previous ``_freeze/`` and ``_site/`` are restored if any step fails.
+    Every bound and claim a new result contradicts is reported, by part and
+    section, and the retrain fails.  The previous ``_freeze/`` and ``_site/`` are restored if any step fails.
     """
     from dlact import checks
 
@@ -131,9 +140,9 @@ def retrain() -> None:
             shutil.rmtree(folder, ignore_errors=True)
         for folder in (FREEZE / "chapters", FREEZE / "slides"):
             shutil.rmtree(folder, ignore_errors=True)  # forces Quarto to execute again
-        site(fit_cache=cache, results=results)
+        site(fit_cache=cache, results=results, claims="report")
         if checks.main([str(results)]) != 0:
-            raise RuntimeError("retrained results are out of bounds (see above)")
+            raise RuntimeError("retrained results contradict the lecture's claims (see above)")
     except BaseException:
         for path, backup in backups.items():
             if backup.exists():

@@ -1,78 +1,62 @@
-"""Compare the results a build recorded with the reviewed bounds.
+"""Report, after a build, every bound and claim its results contradict.
 
-The bounds live in ``tests/result_bounds.yml``, each beside the value the
-course's original run printed.  ``python -m dlact.checks`` exits non-zero,
-listing every result out of bounds or missing.
+Run from the build (``make retrain``) and the tests, after the chapters have
+been executed with ``DLACT_CLAIMS=report``::
+
+    python -m dlact.checks [RESULTS_FOLDER]
+
+It lists each recorded result beside its bound, then every claim that a
+result contradicts or that was never checked, grouped by part and section,
+and exits non-zero if there is any.  The bounds and claims themselves live in
+the claims file of each part (``chapters/_*.claims.yml``, see
+:mod:`dlact.claims`).
 """
 
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
+from itertools import groupby
 from pathlib import Path
 
-import yaml
-
+from dlact.claims import Claim, all_claims, read_outcomes, report
 from dlact.results import read_results, results_dir
 
-BOUNDS_FILE = Path(__file__).resolve().parents[2] / "tests" / "result_bounds.yml"
+
+def problems(folder: Path, claims: list[Claim] | None = None) -> list[str]:
+    """Every claim or bound that failed or was never checked in the run that wrote ``folder``."""
+    return report(read_outcomes(folder), all_claims() if claims is None else claims)
 
 
-@dataclass(frozen=True)
-class Bound:
-    name: str
-    low: float
-    high: float
-    seed: float | None = None
-    what: str = ""
-
-    def holds(self, value: float) -> bool:
-        return self.low <= value <= self.high
-
-
-def load_bounds(path: Path = BOUNDS_FILE) -> list[Bound]:
-    """The bounds in ``path`` (a YAML mapping: name -> {min, max, seed, what})."""
-    entries = yaml.safe_load(Path(path).read_text())
-    bounds = []
-    for name, entry in entries.items():
-        try:
-            bounds.append(Bound(name, float(entry["min"]), float(entry["max"]),
-                                entry.get("seed"), entry.get("what", "")))
-        except (KeyError, TypeError) as exc:
-            raise ValueError(f"{path}: bound {name!r} needs 'min' and 'max' ({exc}).") from exc
-    return bounds
-
-
-def check(results: dict[str, dict], bounds: list[Bound]) -> list[str]:
-    """One message per bound that fails (missing, or out of bounds)."""
-    failures = []
-    for bound in bounds:
-        if bound.name not in results:
-            failures.append(f"{bound.name}: not recorded (was every chapter executed?)")
-            continue
-        value = results[bound.name]["value"]
-        if not bound.holds(value):
-            failures.append(
-                f"{bound.name} = {value:.4g} is outside [{bound.low:g}, {bound.high:g}] "
-                f"(course's run: {bound.seed}; {bound.what}; backend "
-                f"{results[bound.name].get('backend') or '?'})"
-            )
-    return failures
+def grouped(claims: list[Claim], outcomes: dict[str, dict]) -> str:
+    """The failures as a text report, by part (partial) then section."""
+    lines = []
+    failing = [c for c in claims if not outcomes.get(c.ident, {}).get("held")]
+    for source, in_source in groupby(failing, key=lambda c: c.source):
+        lines.append(f"{source}:")
+        for section, in_section in groupby(in_source, key=lambda c: c.section or "(bounds)"):
+            lines.append(f"  {section}")
+            for claim in in_section:
+                outcome = outcomes.get(claim.ident)
+                detail = outcome["message"].split(": ", 1)[-1] if outcome else (
+                    f"never checked ({', '.join(claim.names)} not recorded)")
+                lines.append(f'    "{claim.says}"\n      {detail}')
+    return "\n".join(lines)
 
 
 def main(argv: list[str] | None = None) -> int:
     folder = Path(argv[0]) if argv else results_dir()
-    bounds = load_bounds()
+    claims = all_claims()
     results = read_results(folder)
-    failures = check(results, bounds)
-    for bound in bounds:
-        if bound.name in results:
-            print(f"{bound.name:32} {results[bound.name]['value']:>10.4g}   "
-                  f"[{bound.low:g}, {bound.high:g}]   course: {bound.seed}")
-    if failures:
-        print("\nResults out of bounds:\n  " + "\n  ".join(failures), file=sys.stderr)
+    outcomes = read_outcomes(folder)
+    for claim in claims:
+        if claim.section == "" and claim.names[0] in results:
+            print(f"{claim.names[0]:34} {results[claim.names[0]]['value']:>10.4g}   {claim.check}")
+    failed = report(outcomes, claims)
+    if failed:
+        print(f"\n{len(failed)} of {len(claims)} claims and bounds do not hold:\n"
+              + grouped(claims, outcomes), file=sys.stderr)
         return 1
-    print(f"All {len(bounds)} results within bounds.")
+    print(f"All {len(claims)} claims and bounds hold.")
     return 0
 
 

@@ -6,7 +6,9 @@ the pinned packages.  Before every render (``pre-render`` in ``_quarto.yml``)
 this module hashes, for each executable document, everything that determines
 its results:
 
-* the document and every file it includes;
+* the document and every file it includes, and the claims files of those
+  (``_binary.claims.yml`` beside ``_binary.qmd``: the checks run when the
+  cells do, so an edited claim must be checked against the results again);
 * the ``dlact`` library's code (its syntax trees: comments and docstrings
   do not count);
 * ``requirements.lock`` (the package versions);
@@ -105,7 +107,9 @@ def document_hash(doc: Path, root: Path = ROOT) -> str:
     """Hash of everything that determines ``doc``'s executed results."""
     from dlact.qmd import included_files
 
-    own = _digest(included_files(doc), root)
+    files = included_files(doc)
+    claims = [c for f in files if (c := f.with_name(f.stem + ".claims.yml")).is_file()]
+    own = _digest(files + claims, root)
     shared = _digest(shared_inputs(root), root)
     return hashlib.sha256(f"{own}:{shared}:{backend()}".encode()).hexdigest()
 

@@ -28,10 +28,12 @@ __all__ = [
     "dense",
     "get_activation",
     "leaky_relu",
+    "leaky_relu_grad",
     "linear",
     "log_softmax",
     "mse",
     "relu",
+    "relu_grad",
     "sigmoid",
     "softmax",
     "sparse_categorical_crossentropy",
@@ -210,6 +212,36 @@ def leaky_relu(z: Any, negative_slope: float = 0.2) -> np.ndarray | np.float64:
     """
     z = _as_float_array(z, "z")
     return _scalar_or_array(np.where(z >= 0, z, negative_slope * z))
+
+
+def relu_grad(z: Any) -> np.ndarray | np.float64:
+    """Derivative of :func:`relu`: 1 where ``z > 0``, else 0.
+
+    At ``z = 0``, where the ReLU has a corner, the derivative is taken to be
+    0, as PyTorch, JAX and Keras do.
+
+    Examples
+    --------
+    >>> relu_grad(np.array([-2.0, 0.0, 3.0]))
+    array([0., 0., 1.])
+    """
+    z = _as_float_array(z, "z")
+    return _scalar_or_array(np.where(z > 0, 1.0, 0.0))
+
+
+def leaky_relu_grad(z: Any, negative_slope: float = 0.2) -> np.ndarray | np.float64:
+    """Derivative of :func:`leaky_relu`: 1 where ``z > 0``, else ``negative_slope``.
+
+    At ``z = 0`` the derivative is taken to be ``negative_slope``, as
+    PyTorch and JAX do.
+
+    Examples
+    --------
+    >>> leaky_relu_grad(np.array([-10.0, 0.0, 3.0]))
+    array([0.2, 0.2, 1. ])
+    """
+    z = _as_float_array(z, "z")
+    return _scalar_or_array(np.where(z > 0, 1.0, negative_slope))
 
 
 def linear(z: Any) -> np.ndarray | np.float64:

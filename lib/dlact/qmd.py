@@ -130,12 +130,37 @@ def read_blocks(path: Path) -> list[Cell | Inline]:
     return blocks
 
 
+class InlineValueError(TypeError):
+    """An inline expression whose value Quarto would print as a Python repr."""
+
+
+def check_inline(value, expr: str, origin: str = ""):
+    """``value`` if Quarto prints it as the reader should see it, else a clear error.
+
+    Quarto writes an inline expression's value with its ``repr``: a string
+    shows as itself and an ``int`` as digits, but a NumPy scalar shows as
+    ``np.int64(32)`` and a float with every digit it has.  The prose must
+    format such values (``f"{x:.3f}"``, ``f"{n:,}"``, ``int(n)``), so only
+    ``str``, ``int`` and objects with a Markdown representation pass.
+    """
+    if isinstance(value, str) or type(value) is int or hasattr(value, "_repr_markdown_"):
+        return value
+    where = f" at {origin}" if origin else ""
+    raise InlineValueError(
+        f"The inline expression `{expr}`{where} gives a {type(value).__module__}."
+        f"{type(value).__qualname__}, which Quarto prints as {value!r}. Format it for the "
+        f"reader: f\"{{x:.3f}}\", f\"{{n:,}}\" or int(n)."
+    )
+
+
 def to_notebook(path: Path, *, inline_as_cells: bool = True):
     """A notebook of the python cells of ``path`` (for executing it in a kernel).
 
-    Inline expressions become cells that evaluate them, so that an error in
-    the prose's code fails as loudly as one in a cell.  Cells marked
-    ``eval: false`` are kept but tagged ``skip-execution``.
+    Inline expressions become cells that evaluate them and check, with
+    :func:`check_inline`, that Quarto will print them as formatted text, so
+    that an error or a raw NumPy value in the prose fails as loudly as an
+    error in a cell.  Cells marked ``eval: false`` are kept but tagged
+    ``skip-execution``.
     """
     import nbformat
 
@@ -148,7 +173,10 @@ def to_notebook(path: Path, *, inline_as_cells: bool = True):
                 cell.metadata["tags"] = ["skip-execution"]
             cells.append(cell)
         elif inline_as_cells:
-            cell = nbformat.v4.new_code_cell(f"str({block.expr})")
+            cell = nbformat.v4.new_code_cell(
+                "from dlact.qmd import check_inline as _dlact_check_inline\n"
+                f"_dlact_check_inline(({block.expr}), {block.expr!r}, {block.origin!r})"
+            )
             cell.metadata["origin"] = block.origin
             cells.append(cell)
     notebook = nbformat.v4.new_notebook(cells=cells)

@@ -3,7 +3,9 @@
 A chapter records a number with ``record("stroke_test_roc_auc", auc)``; the
 value is written to ``_results/<name>.json`` (with the backend that produced
 it) and returned unchanged, so the call can sit inside an expression.
-``dlact.checks`` compares the recorded values with the reviewed bounds.
+Recording a value also checks, at once, every bound and claim about it that
+the lecture's claims files hold (:mod:`dlact.claims`); ``dlact.checks``
+reports the outcome of a whole build.
 """
 
 from __future__ import annotations
@@ -39,6 +41,9 @@ def record(name: str, value):
     with os.fdopen(handle, "w") as stream:
         json.dump(payload, stream)
     os.replace(tmp, folder / f"{name}.json")
+    from dlact.claims import LEDGER, OUTCOMES
+
+    LEDGER.add(name, number, folder / OUTCOMES)
     return value
 
 
