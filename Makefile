@@ -52,13 +52,13 @@ test-fast: setup
 	$(PY) -m pytest -m "not slow and not render and not browser"
 
 site: quarto
-	PATH="$(abspath $(VENV))/bin:$$PATH" $(PY) -m dlact.build site
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(PY) -m dlact.site.build site
 
 retrain: quarto
-	PATH="$(abspath $(VENV))/bin:$$PATH" $(PY) -m dlact.build retrain
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(PY) -m dlact.site.build retrain
 
 pdf: setup
-	$(PY) -m dlact.build pdf
+	$(PY) -m dlact.site.build pdf
 
 preview: quarto
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(QUARTO) preview

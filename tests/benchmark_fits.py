@@ -4,7 +4,7 @@ Runs the chapters' own cells (the same data, epochs, callbacks and class
 weights) in a fresh Jupyter kernel per backend and chapter, and prints, for
 each fit and in total: wall seconds, epochs run, seconds per epoch, peak
 memory of the kernel, and each backend's ratio to the fastest.  With
-``--build`` it also times the whole retrain build (``python -m dlact.build
+``--build`` it also times the whole retrain build (``python -m dlact.site.build
 retrain``, needs quarto).
 
     python tests/benchmark_fits.py [--backends jax,torch] [--build]
@@ -28,10 +28,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
 from dlact.backend import DEFAULT_BACKEND, SUPPORTED_BACKENDS  # noqa: E402
-from dlact.claims import MODE_ENV_VAR, read_outcomes  # noqa: E402
-from dlact.fitcache import LOG_ENV_VAR  # noqa: E402
-from dlact.results import RESULTS_ENV_VAR  # noqa: E402
-from dlact.qmd import Cell, read_blocks, to_notebook  # noqa: E402
+from dlact.site.claims import MODE_ENV_VAR, read_outcomes  # noqa: E402
+from dlact.site.fitcache import LOG_ENV_VAR  # noqa: E402
+from dlact.site.results import RESULTS_ENV_VAR  # noqa: E402
+from dlact.site.qmd import Cell, read_blocks, to_notebook  # noqa: E402
 
 CHAPTERS = ("chapters/binary.qmd", "chapters/multiclass.qmd",
             "chapters/optimisation.qmd")
@@ -118,7 +118,7 @@ def main() -> int:
 
     if args.build:
         start = time.perf_counter()
-        subprocess.run([sys.executable, "-m", "dlact.build", "retrain"], cwd=ROOT, check=True)
+        subprocess.run([sys.executable, "-m", "dlact.site.build", "retrain"], cwd=ROOT, check=True)
         print(f"retrain build (re-execute, check, render book + deck + notebooks): "
               f"{time.perf_counter() - start:.0f} s")
     return 0

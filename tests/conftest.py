@@ -74,7 +74,7 @@ def fit_cache(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def built_site(stroke_csv) -> str:
-    """Render the site once per test session (``python -m dlact.build site``); its log.
+    """Render the site once per test session (``python -m dlact.site.build site``); its log.
 
     Skips, saying why, where no ``quarto`` is on the PATH.
     """
@@ -86,7 +86,7 @@ def built_site(stroke_csv) -> str:
         pytest.skip("quarto is not installed (not on PATH): render and browser tests need "
                     "it; see https://quarto.org/docs/get-started/")
     result = subprocess.run(
-        [sys.executable, "-m", "dlact.build", "site"],
+        [sys.executable, "-m", "dlact.site.build", "site"],
         cwd=ROOT, capture_output=True, text=True,
         env={**os.environ, "DLACT_STROKE_DATA": str(stroke_csv)},
     )

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dlact import checks, claims
-from dlact.claims import (
+from dlact.site import checks, claims
+from dlact.site.claims import (
     Claim,
     ClaimError,
     ClaimsFileError,
@@ -17,7 +17,7 @@ from dlact.claims import (
     read_claims_file,
     read_outcomes,
 )
-from dlact.qmd import expand_includes
+from dlact.site.qmd import expand_includes
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -10,9 +10,9 @@ import textwrap
 import numpy as np
 import pytest
 
-from dlact import demo
-from dlact.demo import GD_DEMO_DEFAULTS, GD_DEMO_LOSS, PolynomialLoss, json_ready, share_with_ojs
-from dlact.gd import descend
+from dlact.landscapes import GD_DEMO_DEFAULTS, GD_DEMO_LOSS, PolynomialLoss, descend
+from dlact.site import ojs
+from dlact.site.ojs import json_ready, share_with_ojs
 
 
 def test_demo_curve_is_the_documented_quartic():
@@ -93,13 +93,13 @@ def test_json_ready_converts_numpy_and_refuses_nan():
 
 
 def test_share_with_ojs_does_nothing_outside_quarto(monkeypatch):
-    monkeypatch.setattr(demo, "_quarto_ojs_define", lambda: None)
+    monkeypatch.setattr(ojs, "_quarto_ojs_define", lambda: None)
     assert share_with_ojs(gd_demo=GD_DEMO_LOSS) is None
 
 
 def test_share_with_ojs_calls_quartos_ojs_define(monkeypatch):
     received = {}
-    monkeypatch.setattr(demo, "_quarto_ojs_define", lambda: lambda **kw: received.update(kw))
+    monkeypatch.setattr(ojs, "_quarto_ojs_define", lambda: lambda **kw: received.update(kw))
     share_with_ojs(gd_demo=GD_DEMO_LOSS, start=np.float64(3.0))
     assert received == {"gd_demo": GD_DEMO_LOSS.to_ojs(), "start": 3.0}
 
@@ -112,7 +112,7 @@ def test_share_with_ojs_finds_ojs_define_in_a_kernel_namespace():
         shell = start_ipython()
         seen = {}
         shell.user_ns["ojs_define"] = lambda **kw: seen.update(kw)
-        from dlact.demo import share_with_ojs
+        from dlact.site.ojs import share_with_ojs
         share_with_ojs(answer=42)
         print(seen)
         """

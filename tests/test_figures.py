@@ -40,7 +40,7 @@ from dlact.figures import (  # noqa: E402
     plot_sigmoid,
     plot_softmax,
 )
-from dlact.figures.optimisation import landscape_loss  # noqa: E402
+from dlact.landscapes import landscape_loss  # noqa: E402
 from dlact.style import use_style  # noqa: E402
 
 

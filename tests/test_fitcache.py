@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dlact import fitcache
+from dlact.site import fitcache
 from dlact.models import build_iris_model
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dlact import freeze
+from dlact.site import freeze
 
 
 @pytest.fixture

@@ -15,24 +15,23 @@ from hypothesis.extra.numpy import arrays
 
 from dlact import gd
 from dlact.gd import (
-    Trace,
     batch_gradient_descent,
-    bgd_example_data,
-    constant,
-    cosine_decay,
-    descend,
-    exponential_decay,
     gradient_descent,
-    has_diverged,
-    linear_predict,
-    linear_regression_table,
     minibatch_gradient_descent,
-    squared_error_grad,
-    squared_error_loss,
-    step_decay,
     stochastic_gradient_descent,
 )
-from dlact.maths import binary_crossentropy, sigmoid
+from dlact.landscapes import descend, has_diverged
+from dlact.linreg import (
+    bgd_example_data,
+    linear_predict,
+    linear_regression_table,
+    squared_error_grad,
+    squared_error_loss,
+)
+from dlact.schedules import constant, cosine_decay, exponential_decay, step_decay
+from dlact.trace import Trace
+from dlact.losses import binary_crossentropy
+from dlact.maths import sigmoid
 
 FAST = settings(max_examples=30, deadline=None)
 

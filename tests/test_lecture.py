@@ -20,10 +20,10 @@ import nbformat
 import pytest
 import yaml
 
-from dlact import checks
-from dlact.claims import MODE_ENV_VAR, all_claims, read_outcomes
-from dlact.qmd import to_notebook
-from dlact.results import RESULTS_ENV_VAR, read_results
+from dlact.site import checks
+from dlact.site.claims import MODE_ENV_VAR, all_claims, read_outcomes
+from dlact.site.qmd import to_notebook
+from dlact.site.results import RESULTS_ENV_VAR, read_results
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -13,23 +13,25 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from dlact import maths
-from dlact.maths import (
+from dlact.losses import (
     binary_crossentropy,
     binary_crossentropy_grad,
     categorical_crossentropy,
     categorical_crossentropy_grad,
+    mse,
+    sparse_categorical_crossentropy,
+)
+from dlact.maths import (
     dense,
     get_activation,
     leaky_relu,
     leaky_relu_grad,
     linear,
     log_softmax,
-    mse,
     relu,
     relu_grad,
     sigmoid,
     softmax,
-    sparse_categorical_crossentropy,
 )
 
 FAST = settings(max_examples=40, deadline=None)
@@ -465,3 +467,10 @@ def test_relu_gradients_match_autograd(torch, z):
     z_corner = torch.zeros(1, dtype=torch.float64, requires_grad=True)
     torch.nn.functional.leaky_relu(z_corner, 0.2).sum().backward()
     assert float(leaky_relu_grad(0.0)) == float(z_corner.grad[0])
+
+
+def test_certain_correct_predictions_cost_nothing_without_clipping():
+    """0 log 0 is taken as 0: with eps=0 a certain, correct prediction has zero loss, not NaN."""
+    assert binary_crossentropy([1.0, 0.0], [1.0, 0.0], eps=0.0) == 0.0
+    assert categorical_crossentropy([[0, 1, 0]], [[0.0, 1.0, 0.0]], eps=0.0) == 0.0
+    assert binary_crossentropy([1.0], [0.0], eps=0.0) == np.inf  # certain and wrong

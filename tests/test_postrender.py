@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dlact.postrender import fix_page, remote_scripts, strip_widget_scripts, unlabel_pagination
+from dlact.site.postrender import fix_page, remote_scripts, strip_widget_scripts, unlabel_pagination
 
 PAGE = """<head>
 <script src="site_libs/quarto-nav/quarto-nav.js"></script>

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from dlact.qmd import Cell, Inline, QmdError, included_files, read_blocks, to_notebook
+from dlact.site.qmd import Cell, Inline, QmdError, included_files, read_blocks, to_notebook
 
 
 def write(path, text):
@@ -46,7 +46,7 @@ def test_inline_values_must_print_as_the_reader_should_see_them():
     """Quarto prints an inline value's repr: np.int64(32), 0.30000000000000004."""
     import numpy as np
 
-    from dlact.qmd import InlineValueError, check_inline
+    from dlact.site.qmd import InlineValueError, check_inline
 
     assert check_inline("1,022", "f'{n:,}'") == "1,022"
     assert check_inline(32, "int(n)") == 32

@@ -70,7 +70,7 @@ def test_book_pdf_exists(render_log):
 
 
 def test_deck_has_a_slide_per_heading(render_log):
-    from dlact.qmd import expand_includes
+    from dlact.site.qmd import expand_includes
 
     html = (SITE / "slides" / "lecture.html").read_text()
     lines = [line for line, _ in expand_includes(ROOT / "slides" / "lecture.qmd")]
@@ -100,7 +100,7 @@ def test_notebooks_exist_and_are_valid(render_log):
 
 
 def test_results_in_freeze_match_recorded_inputs(render_log):
-    from dlact.freeze import find_stale
+    from dlact.site.freeze import find_stale
 
     stale, _ = find_stale()
     assert not stale, [str(s.document) for s in stale]

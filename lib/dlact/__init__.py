@@ -1,5 +1,26 @@
 """dlact: the tested code behind the lecture "Classification & Optimisation".
 
+Two rooms. The teaching API, what the chapters import, is the modules here,
+each named by what it holds:
+
+``data``        the stroke and iris data, checked and split
+``models``      the lecture's two networks
+``backend``     which Keras backend runs them
+``maths``       activations, their derivatives, a dense layer
+``losses``      cross-entropies and squared error, with their gradients
+``linreg``      the worked example: a line fitted by squared error
+``gd``          batch, stochastic and mini-batch gradient descent
+``schedules``   learning-rate schedules
+``trace``       the record of a gradient-descent run
+``landscapes``  losses of one parameter, and gradient descent on them
+``toydata``     seeded synthetic data for the optimisation figures
+``figures``     the figures, drawing what the modules above compute
+``style``       the plot style for the book and the slides
+``notebook``    the one set-up call at the top of every chapter
+
+The publishing machinery (build, freeze check, fit cache, post-render
+fixes, claims) is in :mod:`dlact.site`; a lecturer never needs to open it.
+
 Modules are imported explicitly (``from dlact.data import load_stroke_splits``);
 importing the package runs nothing and does not import Keras.
 """

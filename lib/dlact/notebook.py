@@ -22,7 +22,7 @@ def setup_notebook(
 ) -> NotebookSettings:
     """Choose the Keras backend, seed every generator, apply the plot style.
 
-    Also routes ``model.fit`` through :mod:`dlact.fitcache`: every fit records
+    Also routes ``model.fit`` through :mod:`dlact.site.fitcache`: every fit records
     its wall time, and when the build sets ``DLACT_FIT_CACHE`` a model trained
     by one output (the book) is restored, not retrained, by the other (the deck).
 
@@ -33,7 +33,7 @@ def setup_notebook(
     """
     import pandas as pd
 
-    from dlact import fitcache
+    from dlact.site import fitcache
     from dlact.backend import choose_backend
     from dlact.style import use_style
 
@@ -52,3 +52,22 @@ def setup_notebook(
     return NotebookSettings(
         backend=chosen, seed=seed, style=style_name, fit_cache=str(cache) if cache else None
     )
+
+
+def fit_seconds(history) -> float:
+    """Wall-clock seconds that the training behind a Keras ``History`` took.
+
+    Every fit records its own wall time once :func:`setup_notebook` has run;
+    when a build serves a fit from its cache, this is still the time of the
+    fit that really trained, so a printed time is never that of a cache hit.
+
+    Examples
+    --------
+    >>> class History:  # what model.fit returns, after setup_notebook()
+    ...     params = {"epochs": 5, "wall_seconds": 2.5}
+    >>> fit_seconds(History())
+    2.5
+    """
+    from dlact.site.fitcache import fit_seconds as recorded_seconds
+
+    return recorded_seconds(history)

@@ -12,8 +12,17 @@ Modules, named by what they hold:
 ``activations``   sigmoid and softmax
 ``training``      learning curves from a Keras ``History``
 ``metrics``       ROC and precision-recall curves, confusion matrix
-``optimisation``  gradient descent paths, learning rates and schedules, loss landscape
+``descent``       gradient descent on a 1-D loss, one panel per learning rate
+``landscape``     a loss with a local minimum, a plateau and a global minimum
+``minibatch``     batch, mini-batch and stochastic paths on a contour plot
+``curves``        training loss against epoch for four learning rates
+``schedules``     learning-rate schedules
+``sweep``         quantities against one weight (accuracy vs cross-entropy)
 ``diagrams``      a classifier network diagram
+
+Figures only draw: what they show is computed by the teaching modules
+(:mod:`dlact.maths`, :mod:`dlact.losses`, :mod:`dlact.gd`,
+:mod:`dlact.landscapes`, :mod:`dlact.linreg`, :mod:`dlact.toydata`).
 
 Importing this package imports matplotlib and scikit-learn, never Keras.
 """
@@ -22,13 +31,11 @@ from .activations import plot_sigmoid, plot_softmax
 from .diagrams import plot_classifier_network
 from .losses import plot_mse_vs_cross_entropy
 from .metrics import plot_confusion_matrix, plot_precision_recall, plot_roc
-from .optimisation import (
-    plot_gd_paths,
-    plot_learning_curves_by_rate,
-    plot_loss_landscape,
-    plot_lr_schedules,
-    plot_minibatch_paths,
-)
+from .curves import plot_learning_curves_by_rate
+from .descent import plot_gd_paths
+from .landscape import plot_loss_landscape
+from .minibatch import plot_minibatch_paths
+from .schedules import plot_lr_schedules
 from .training import plot_history
 
 __all__ = [

@@ -8,6 +8,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from ..losses import binary_crossentropy, mse
 from ._axes import short_repr, single_axes
 
 __all__ = ["LossComparisonPlot", "plot_mse_vs_cross_entropy"]
@@ -67,8 +68,9 @@ def plot_mse_vs_cross_entropy(ax: Axes | None = None, *, num: int = 400, y_max: 
     # Dense near 0, where -log p is steep, and even elsewhere; p stays in (0, 1].
     p = np.unique(np.concatenate([np.geomspace(1e-4, 0.05, num // 4),
                                   np.linspace(0.05, 1.0, num - num // 4)]))
-    squared_error = (1.0 - p) ** 2
-    cross_entropy = -np.log(p)
+    # The library's own losses, one positive example (y = 1) at a time.
+    squared_error = np.array([mse([1.0], [q]) for q in p])
+    cross_entropy = np.array([binary_crossentropy([1.0], [q], eps=0.0) for q in p])
 
     ax.plot(p, squared_error, color="C0", label=r"Squared error $(1-p)^2$")
     ax.plot(p, cross_entropy, color="C1", label=r"Cross-entropy $-\log p$")

@@ -1,5 +1,7 @@
 r"""Showing the library's real code and worked updates in the lecture.
 
+Runs inside the Jupyter kernel, in hidden cells with ``output: asis``.
+
 Two helpers for cells with ``#| output: asis``, whose printed text Quarto
 reads as Markdown:
 

@@ -1,11 +1,13 @@
 """Build the site: the steps behind ``make site``, ``make retrain`` and ``make pdf``.
 
+Runs from the Makefile, CI and the publish workflow (``python -m dlact.site.build``).
+
 One place for the build's steps, so the Makefile, CI and the GitHub
 workflow run the same thing::
 
-    python -m dlact.build site      # book + deck + notebooks from frozen results
-    python -m dlact.build retrain   # re-execute everything, check results, then as site
-    python -m dlact.build pdf       # the deck as a PDF (the book PDF comes with `site`)
+    python -m dlact.site.build site      # book + deck + notebooks from frozen results
+    python -m dlact.site.build retrain   # re-execute everything, check results, then as site
+    python -m dlact.site.build pdf       # the deck as a PDF (the book PDF comes with `site`)
 
 ``retrain`` works on copies: the previous ``_freeze/`` and ``_site/`` are
 put back if anything fails, so a failed retrain loses nothing.
@@ -20,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SITE = ROOT / "_site"
 FREEZE = ROOT / "_freeze"
 DECK = "slides/lecture.qmd"
@@ -71,7 +73,7 @@ def render(profile: str, *, fit_cache: Path | None = None, results: Path | None 
     """``quarto render --profile PROFILE`` (the book first: it cleans ``_site/``).
 
     ``claims="report"`` lets the chapters run on past a contradicted claim, so
-    that :mod:`dlact.checks` can list them all afterwards.
+    that :mod:`dlact.site.checks` can list them all afterwards.
     """
     if profile not in PROFILES:
         raise ValueError(f"Unknown profile {profile!r}; the profiles are {', '.join(PROFILES)}.")
@@ -125,7 +127,7 @@ def retrain() -> None:
     Every bound and claim a new result contradicts is reported, by part and
     section, and the retrain fails.  The previous ``_freeze/`` and ``_site/`` are restored if any step fails.
     """
-    from dlact import checks
+    from dlact.site import checks
 
     find_quarto()  # fail before touching anything
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -157,7 +159,7 @@ def retrain() -> None:
 def main(argv: list[str]) -> int:
     commands = {"site": site, "retrain": retrain, "pdf": deck_pdf}
     if len(argv) != 1 or argv[0] not in commands:
-        print(f"usage: python -m dlact.build {{{'|'.join(commands)}}}", file=sys.stderr)
+        print(f"usage: python -m dlact.site.build {{{'|'.join(commands)}}}", file=sys.stderr)
         return 2
     try:
         commands[argv[0]]()

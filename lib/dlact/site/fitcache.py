@@ -1,5 +1,7 @@
 """Train each of the lecture's models once per build, whichever output runs it first.
 
+Runs inside the Jupyter kernel (``setup_notebook`` turns it on).
+
 The book and the deck run the same cells, so without help every model would
 be trained twice per build.  :func:`enable` (called by ``setup_notebook`` when
 the build sets ``DLACT_FIT_CACHE``) wraps ``keras.Model.fit`` so that a fit is
@@ -337,7 +339,7 @@ def fit_seconds(history) -> float:
     except (KeyError, TypeError) as exc:
         raise ValueError(
             "This History has no recorded wall time: it was not produced with "
-            "dlact.fitcache.enable() in force (setup_notebook() calls it)."
+            "dlact.site.fitcache.enable() in force (setup_notebook() calls it)."
         ) from exc
 
 

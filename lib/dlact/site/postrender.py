@@ -1,5 +1,7 @@
 """Two small fixes to the HTML Quarto writes, run as a ``post-render`` script.
 
+Runs after every render (Quarto's ``post-render``).
+
 * **Offline.** Quarto adds require.js and jQuery from a CDN to every page with
   an HTML cell output (any pandas table), for Jupyter widgets.  The lecture
   has no widgets, so nothing uses them; offline they only fail to load and
@@ -58,7 +60,7 @@ def output_pages() -> list[Path]:
     pages = [Path(p) for p in listed.splitlines() if p.endswith(".html")]
     if pages:
         return pages
-    site = Path(os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", Path(__file__).resolve().parents[2] / "_site"))
+    site = Path(os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", Path(__file__).resolve().parents[3] / "_site"))
     return sorted(site.rglob("*.html"))
 
 

@@ -1,5 +1,7 @@
 """Read the lecture's Quarto sources as Python: includes, code cells, inline code.
 
+Runs in the tests, the benchmark and the freeze check (no Quarto needed).
+
 Used to execute every cell of a chapter in a Jupyter kernel where no
 ``quarto`` is installed, and to list what a chapter depends on.  Only the
 subset of Quarto's syntax the lecture uses is understood:
@@ -174,7 +176,7 @@ def to_notebook(path: Path, *, inline_as_cells: bool = True):
             cells.append(cell)
         elif inline_as_cells:
             cell = nbformat.v4.new_code_cell(
-                "from dlact.qmd import check_inline as _dlact_check_inline\n"
+                "from dlact.site.qmd import check_inline as _dlact_check_inline\n"
                 f"_dlact_check_inline(({block.expr}), {block.expr!r}, {block.origin!r})"
             )
             cell.metadata["origin"] = block.origin

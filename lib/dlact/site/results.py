@@ -1,10 +1,12 @@
 """Key results the lecture computes, recorded so a build can check them.
 
+Runs inside the Jupyter kernel, in the chapters' hidden cells.
+
 A chapter records a number with ``record("stroke_test_roc_auc", auc)``; the
 value is written to ``_results/<name>.json`` (with the backend that produced
 it) and returned unchanged, so the call can sit inside an expression.
 Recording a value also checks, at once, every bound and claim about it that
-the lecture's claims files hold (:mod:`dlact.claims`); ``dlact.checks``
+the lecture's claims files hold (:mod:`dlact.site.claims`); ``dlact.site.checks``
 reports the outcome of a whole build.
 """
 
@@ -24,7 +26,7 @@ def results_dir() -> Path:
     override = os.environ.get(RESULTS_ENV_VAR)
     if override:
         return Path(override).expanduser()
-    return Path(__file__).resolve().parents[2] / "_results"
+    return Path(__file__).resolve().parents[3] / "_results"
 
 
 def record(name: str, value):
@@ -41,7 +43,7 @@ def record(name: str, value):
     with os.fdopen(handle, "w") as stream:
         json.dump(payload, stream)
     os.replace(tmp, folder / f"{name}.json")
-    from dlact.claims import LEDGER, OUTCOMES
+    from dlact.site.claims import LEDGER, OUTCOMES
 
     LEDGER.add(name, number, folder / OUTCOMES)
     return value

@@ -1,5 +1,7 @@
 """Notice when Quarto's frozen results are stale, and make Quarto re-execute.
 
+Runs before every render (Quarto's ``pre-render``), and by hand.
+
 Quarto's freeze re-executes a document only when the document's own file
 changes, not the partials it includes, nor the library its cells import, nor
 the pinned packages.  Before every render (``pre-render`` in ``_quarto.yml``)
@@ -20,7 +22,7 @@ frozen results removed, so Quarto executes it again in this render; with
 ``DLACT_FREEZE=check`` the render stops instead, saying what changed and
 what to run.
 
-Run by hand: ``python lib/dlact/freeze.py [--check]``.
+Run by hand: ``python lib/dlact/site/freeze.py [--check]``.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 MANIFEST = "inputs.json"
 MODE_ENV_VAR = "DLACT_FREEZE"
 
@@ -42,7 +44,7 @@ MODE_ENV_VAR = "DLACT_FREEZE"
 def executable_documents(root: Path = ROOT) -> list[Path]:
     """Every ``.qmd`` under ``chapters/`` and ``slides/`` (not partials) and ``index.qmd``
     that holds or includes a python cell."""
-    from dlact.qmd import CELL_OPEN, included_files
+    from dlact.site.qmd import CELL_OPEN, included_files
 
     candidates = [root / "index.qmd"]
     for folder in ("chapters", "slides"):
@@ -105,7 +107,7 @@ def backend() -> str:
 
 def document_hash(doc: Path, root: Path = ROOT) -> str:
     """Hash of everything that determines ``doc``'s executed results."""
-    from dlact.qmd import included_files
+    from dlact.site.qmd import included_files
 
     files = included_files(doc)
     claims = [c for f in files if (c := f.with_name(f.stem + ".claims.yml")).is_file()]
@@ -182,4 +184,6 @@ def main(argv: list[str], root: Path | None = None) -> int:
 
 
 if __name__ == "__main__":
+    # Run by Quarto as a script: find the package beside this file, installed or not.
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
     sys.exit(main(sys.argv[1:]))

@@ -1,15 +1,17 @@
 """Report, after a build, every bound and claim its results contradict.
 
+Runs after a build, from ``make retrain`` and the tests.
+
 Run from the build (``make retrain``) and the tests, after the chapters have
 been executed with ``DLACT_CLAIMS=report``::
 
-    python -m dlact.checks [RESULTS_FOLDER]
+    python -m dlact.site.checks [RESULTS_FOLDER]
 
 It lists each recorded result beside its bound, then every claim that a
 result contradicts or that was never checked, grouped by part and section,
 and exits non-zero if there is any.  The bounds and claims themselves live in
 the claims file of each part (``chapters/_*.claims.yml``, see
-:mod:`dlact.claims`).
+:mod:`dlact.site.claims`).
 """
 
 from __future__ import annotations
@@ -18,8 +20,8 @@ import sys
 from itertools import groupby
 from pathlib import Path
 
-from dlact.claims import Claim, all_claims, read_outcomes, report
-from dlact.results import read_results, results_dir
+from dlact.site.claims import Claim, all_claims, read_outcomes, report
+from dlact.site.results import read_results, results_dir
 
 
 def problems(folder: Path, claims: list[Claim] | None = None) -> list[str]:

@@ -1,7 +1,7 @@
 """What the lecture *says* about its results, checked whenever a chapter runs.
 
-Runs inside the Jupyter kernel, called by :func:`dlact.results.record`; the
-build and the tests read its report afterwards (``python -m dlact.checks``).
+Runs inside the Jupyter kernel, called by :func:`dlact.site.results.record`; the
+build and the tests read its report afterwards (``python -m dlact.site.checks``).
 
 Every part of the lecture has one claims file beside its partial,
 ``chapters/_binary.claims.yml`` for ``chapters/_binary.qmd``, readable by a
@@ -39,7 +39,7 @@ from pathlib import Path
 
 import yaml
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 MODE_ENV_VAR = "DLACT_CLAIMS"
 MODES = ("raise", "report")
 #: Functions a check may call, besides the recorded values.

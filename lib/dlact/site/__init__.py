@@ -1,0 +1,17 @@
+"""The publishing machinery: how the lecture is built, checked and served.
+
+A lecturer or a student never needs to open this room; the teaching API is
+the rest of :mod:`dlact`. Each module does one step of the build and says at
+its top where it runs:
+
+``build``       the build's steps (``make site``, ``make retrain``, ``make pdf``)
+``freeze``      before a render: re-execute documents whose inputs changed
+``postrender``  after a render: offline and accessibility fixes to the HTML
+``fitcache``    in the kernel: train each model once per build
+``results``     in the kernel: record a computed value
+``claims``      in the kernel: check the sentences about recorded values
+``checks``      after a build: report every contradicted claim
+``display``     in the kernel: listings and worked equations as Markdown
+``ojs``         in the kernel: hand values to the page's Observable JS
+``qmd``         anywhere: read the Quarto sources (cells, includes, inline code)
+"""
