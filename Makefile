@@ -14,11 +14,12 @@ endif
 
 QUARTO    := $(shell command -v quarto 2>/dev/null || echo $(VENV)/bin/quarto)
 
-.PHONY: help setup quarto test test-fast site retrain pdf preview bench clean
+.PHONY: help setup quarto lint test test-fast site retrain pdf preview bench clean
 
 help:
 	@echo "setup    create $(VENV) with the pinned packages and the dlact library"
-	@echo "test     run every test (lib, lecture execution, render and browser tests)"
+	@echo "lint     ruff: lint and formatting of lib/ and tests/"
+	@echo "test     lint, then every test (lib, lecture execution, render and browser tests)"
 	@echo "test-fast  lib tests only (no training)"
 	@echo "site     render book + deck into _site/ from the frozen results"
 	@echo "retrain  re-execute every chapter (retrain every model), check results, render"
@@ -45,7 +46,11 @@ quarto: setup
 tests/node_modules/.package-lock.json: tests/package-lock.json
 	-command -v npm >/dev/null 2>&1 && npm ci --prefix tests --no-audit --no-fund --silent
 
-test: setup tests/node_modules/.package-lock.json
+lint: setup
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+test: lint tests/node_modules/.package-lock.json
 	$(PY) -m pytest
 
 test-fast: setup

@@ -30,8 +30,8 @@ sys.path.insert(0, str(ROOT / "lib"))
 from dlact.backend import DEFAULT_BACKEND, SUPPORTED_BACKENDS  # noqa: E402
 from dlact.site.claims import MODE_ENV_VAR, read_outcomes  # noqa: E402
 from dlact.site.fitcache import LOG_ENV_VAR  # noqa: E402
-from dlact.site.results import RESULTS_ENV_VAR  # noqa: E402
 from dlact.site.qmd import Cell, read_blocks, to_notebook  # noqa: E402
+from dlact.site.results import RESULTS_ENV_VAR  # noqa: E402
 
 CHAPTERS = ("chapters/binary.qmd", "chapters/multiclass.qmd",
             "chapters/optimisation.qmd")
@@ -90,15 +90,15 @@ def main() -> int:
                                       if not o["held"]]
         if len(fits) != len(labels):
             raise SystemExit(f"{len(fits)} fits logged but {len(labels)} fit cells found")
-        rows[backend] = [{**fit, "label": label} for fit, label in zip(fits, labels)]
+        rows[backend] = [{**fit, "label": label} for fit, label in zip(fits, labels, strict=True)]
         chapter_seconds[backend] = total
 
     fastest = {
         i: min(rows[b][i]["seconds"] for b in backends) for i in range(len(rows[backends[0]]))
     }
     print()
-    print(f"| fit | backend | epochs | wall s | s/epoch | peak MiB | × fastest |")
-    print(f"|---|---|---:|---:|---:|---:|---:|")
+    print("| fit | backend | epochs | wall s | s/epoch | peak MiB | × fastest |")
+    print("|---|---|---:|---:|---:|---:|---:|")
     for i in fastest:
         for backend in backends:
             r = rows[backend][i]

@@ -629,8 +629,7 @@ def demo_page(site, site_dir):
 
 
 def test_demo_starts_at_the_library_defaults(demo_page):
-    from dlact.landscapes import GD_DEMO_DEFAULTS, GD_DEMO_LOSS
-    from dlact.landscapes import gd_iterates
+    from dlact.landscapes import GD_DEMO_DEFAULTS, GD_DEMO_LOSS, gd_iterates
 
     xs, left = gd_iterates(GD_DEMO_LOSS.grad, GD_DEMO_DEFAULTS["start"],
                            GD_DEMO_DEFAULTS["learning_rate"], GD_DEMO_DEFAULTS["steps"],
@@ -647,8 +646,7 @@ def test_demo_starts_at_the_library_defaults(demo_page):
      (0.1, 0.25, 0)],
 )
 def test_demo_steps_match_the_library(demo_page, learning_rate, start, steps):
-    from dlact.landscapes import GD_DEMO_LOSS
-    from dlact.landscapes import gd_iterates
+    from dlact.landscapes import GD_DEMO_LOSS, gd_iterates
 
     set_slider(demo_page, "lr", math.log10(learning_rate))
     set_slider(demo_page, "start", start)

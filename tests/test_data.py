@@ -59,7 +59,7 @@ def test_cache_round_trip_and_reuse(splits, data_home, monkeypatch):
     # a second load reads the cache, and gets exactly what was computed
     monkeypatch.setattr(data, "preprocess_stroke", _forbidden)
     again = data.load_stroke_splits()
-    for fresh, cached in zip(splits, again):
+    for fresh, cached in zip(splits, again, strict=True):
         pd.testing.assert_frame_equal(fresh, cached, check_dtype=False, rtol=0, atol=0)
 
 

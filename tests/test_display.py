@@ -5,13 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dlact.site.display import format_number, source_listing, update_equation
 from dlact.gd import (
     batch_gradient_descent,
     minibatch_gradient_descent,
     stochastic_gradient_descent,
 )
 from dlact.linreg import squared_error_grad
+from dlact.site.display import format_number, source_listing, update_equation
 
 
 @pytest.mark.parametrize(

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from dlact.site import fitcache
 from dlact.models import build_iris_model
+from dlact.site import fitcache
 
 
 @pytest.fixture
@@ -56,7 +56,7 @@ def test_second_fit_is_restored_not_retrained(cache, data, capsys):
     assert capsys.readouterr().out == printed  # the same log
     assert h2.history == h1.history and h2.epoch == h1.epoch
     assert (es2.best_epoch, es2.stopped_epoch) == (es1.best_epoch, es1.stopped_epoch)
-    for a, b in zip(first.get_weights(), second.get_weights()):
+    for a, b in zip(first.get_weights(), second.get_weights(), strict=True):
         np.testing.assert_array_equal(a, b)
     np.testing.assert_array_equal(first.predict(X, verbose=0), second.predict(X, verbose=0))
     assert fitcache.fit_seconds(h2) == fitcache.fit_seconds(h1) > 0
@@ -178,7 +178,7 @@ def test_restored_fit_leaves_what_a_real_fit_leaves(cache, data):
     assert restored["iterations"] == trained["iterations"]
     assert restored["learning_rate"] == trained["learning_rate"]
     assert len(restored["optimizer"]) == len(trained["optimizer"]) > 1  # slots too
-    for a, b in zip(trained["optimizer"], restored["optimizer"]):
+    for a, b in zip(trained["optimizer"], restored["optimizer"], strict=True):
         np.testing.assert_array_equal(a, b)
     assert restored["metrics"] == trained["metrics"]
     for key in ("weights", "best_weights"):

@@ -28,10 +28,10 @@ from dlact.linreg import (
     squared_error_grad,
     squared_error_loss,
 )
-from dlact.schedules import constant, cosine_decay, exponential_decay, step_decay
-from dlact.trace import Trace
 from dlact.losses import binary_crossentropy
 from dlact.maths import sigmoid
+from dlact.schedules import constant, cosine_decay, exponential_decay, step_decay
+from dlact.trace import Trace
 
 FAST = settings(max_examples=30, deadline=None)
 

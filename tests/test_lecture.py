@@ -122,7 +122,7 @@ def test_fit_cache_changes_no_output(name, lecture_env, cold_runs):
     cold, hot = outputs(cold_runs[name]), outputs(warm)
     assert len(cold) == len(hot)
     differing = [f"{a[0]}:\n  cold: {a[1][:300]}\n  warm: {b[1][:300]}"
-                 for a, b in zip(cold, hot) if a != b]
+                 for a, b in zip(cold, hot, strict=True) if a != b]
     assert not differing, "\n".join(differing)
 
 

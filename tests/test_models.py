@@ -38,16 +38,16 @@ def test_logits_variant_has_a_linear_output(build):
     assert logits.layers[-1].activation.__name__ == "linear"
     assert probs.count_params() == logits.count_params()
     # same seed, same initial weights: only the output activation differs
-    for a, b in zip(_weights(probs), _weights(logits)):
+    for a, b in zip(_weights(probs), _weights(logits), strict=True):
         np.testing.assert_array_equal(a, b)
 
 
 @pytest.mark.parametrize("build", [build_stroke_model, build_iris_model])
 def test_seed_really_seeds_keras(build):
     first, again, other = build(seed=1), build(seed=1), build(seed=2)
-    for a, b in zip(_weights(first), _weights(again)):
+    for a, b in zip(_weights(first), _weights(again), strict=True):
         np.testing.assert_array_equal(a, b)
-    assert any(not np.array_equal(a, b) for a, b in zip(_weights(first), _weights(other)))
+    assert any(not np.array_equal(a, b) for a, b in zip(_weights(first), _weights(other), strict=True))
 
 
 def test_probabilities_sum_to_one():

@@ -324,7 +324,7 @@ def _write_splits(splits: StrokeSplits, folder: Path, manifest: dict) -> None:
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".processed-", dir=folder.parent))
     try:
-        for name, frame in zip(SPLIT_FILES, splits):
+        for name, frame in zip(SPLIT_FILES, splits, strict=True):
             frame.to_csv(staging / f"{name}.csv", index=False)
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
         if folder.exists():

@@ -33,8 +33,8 @@ def setup_notebook(
     """
     import pandas as pd
 
-    from dlact.site import fitcache
     from dlact.backend import choose_backend
+    from dlact.site import fitcache
     from dlact.style import use_style
 
     chosen = choose_backend(backend)

@@ -28,12 +28,12 @@ Importing this package imports matplotlib and scikit-learn, never Keras.
 """
 
 from .activations import plot_sigmoid, plot_softmax
-from .diagrams import plot_classifier_network
-from .losses import plot_mse_vs_cross_entropy
-from .metrics import plot_confusion_matrix, plot_precision_recall, plot_roc
 from .curves import plot_learning_curves_by_rate
 from .descent import plot_gd_paths
+from .diagrams import plot_classifier_network
 from .landscape import plot_loss_landscape
+from .losses import plot_mse_vs_cross_entropy
+from .metrics import plot_confusion_matrix, plot_precision_recall, plot_roc
 from .minibatch import plot_minibatch_paths
 from .schedules import plot_lr_schedules
 from .training import plot_history

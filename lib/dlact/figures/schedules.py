@@ -10,10 +10,10 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ._axes import (
+    check_callable,
     positive_int,
     short_repr,
     single_axes,
-    check_callable,
 )
 
 __all__ = ["SchedulesPlot", "plot_lr_schedules"]

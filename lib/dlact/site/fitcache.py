@@ -131,7 +131,7 @@ def _assign(variables, values, what: str) -> None:
             f"fit cache: the stored fit has {len(values)} {what} variables, this model "
             f"{len(variables)}; delete the cache folder (${ENV_VAR}) and build again."
         )
-    for variable, value in zip(variables, values):
+    for variable, value in zip(variables, values, strict=True):
         variable.assign(value)
 
 
@@ -313,7 +313,7 @@ def cached_fit(model, *args, cache_dir: Path, **kwargs):
         _assign(model.optimizer.variables, entry["optimizer"], "optimiser")
     _assign(_metric_variables(model), entry["metrics"], "metric")
     model.stop_training = entry["stop_training"]
-    for callback, state in zip(callbacks, entry["callbacks"]):
+    for callback, state in zip(callbacks, entry["callbacks"], strict=True):
         for name, value in state.items():
             setattr(callback, name, value)
         callback.set_model(model)
