@@ -33,8 +33,7 @@ from dlact.site.fitcache import LOG_ENV_VAR  # noqa: E402
 from dlact.site.qmd import Cell, read_blocks, to_notebook  # noqa: E402
 from dlact.site.results import RESULTS_ENV_VAR  # noqa: E402
 
-CHAPTERS = ("chapters/binary.qmd", "chapters/multiclass.qmd",
-            "chapters/optimisation.qmd")
+CHAPTERS = ("chapters/binary.qmd", "chapters/multiclass.qmd", "chapters/optimisation.qmd")
 
 
 def fit_cells(chapter: Path) -> list[str]:
@@ -50,13 +49,21 @@ def run_chapter(chapter: Path, backend: str, log: Path, results: Path) -> float:
     import nbclient
 
     env_before = dict(os.environ)
-    os.environ.update({"KERAS_BACKEND": backend, LOG_ENV_VAR: str(log),
-                       RESULTS_ENV_VAR: str(results), MODE_ENV_VAR: "report"})
+    os.environ.update(
+        {
+            "KERAS_BACKEND": backend,
+            LOG_ENV_VAR: str(log),
+            RESULTS_ENV_VAR: str(results),
+            MODE_ENV_VAR: "report",
+        }
+    )
     os.environ.pop("DLACT_FIT_CACHE", None)
     try:
         start = time.perf_counter()
         nbclient.NotebookClient(
-            to_notebook(chapter), timeout=3600, kernel_name="python3",
+            to_notebook(chapter),
+            timeout=3600,
+            kernel_name="python3",
             resources={"metadata": {"path": str(chapter.parent)}},
         ).execute()
         return time.perf_counter() - start
@@ -72,8 +79,10 @@ def main() -> int:
     args = parser.parse_args()
     backends = [b.strip() for b in args.backends.split(",") if b.strip()]
 
-    print(f"# Lecture fits, {time.strftime('%Y-%m-%d')}, {platform.machine()}, "
-          f"{os.cpu_count()} cores, Python {platform.python_version()}")
+    print(
+        f"# Lecture fits, {time.strftime('%Y-%m-%d')}, {platform.machine()}, "
+        f"{os.cpu_count()} cores, Python {platform.python_version()}"
+    )
     rows: dict[str, list[dict]] = {}
     chapter_seconds: dict[str, float] = {}
     out_of_bounds: dict[str, list[str]] = {}
@@ -86,8 +95,9 @@ def main() -> int:
                 total += run_chapter(ROOT / chapter, backend, log, Path(tmp) / "results")
                 labels += fit_cells(ROOT / chapter)
             fits = [json.loads(line) for line in log.read_text().splitlines()]
-            out_of_bounds[backend] = [o["message"] for o in read_outcomes(Path(tmp) / "results").values()
-                                      if not o["held"]]
+            out_of_bounds[backend] = [
+                o["message"] for o in read_outcomes(Path(tmp) / "results").values() if not o["held"]
+            ]
         if len(fits) != len(labels):
             raise SystemExit(f"{len(fits)} fits logged but {len(labels)} fit cells found")
         rows[backend] = [{**fit, "label": label} for fit, label in zip(fits, labels, strict=True)]
@@ -102,25 +112,34 @@ def main() -> int:
     for i in fastest:
         for backend in backends:
             r = rows[backend][i]
-            print(f"| {r['label']} | {backend} | {r['epochs']} | {r['seconds']:.1f} | "
-                  f"{r['seconds'] / r['epochs']:.3f} | {r['peak_mib']:.0f} | "
-                  f"{r['seconds'] / fastest[i]:.1f} |")
+            print(
+                f"| {r['label']} | {backend} | {r['epochs']} | {r['seconds']:.1f} | "
+                f"{r['seconds'] / r['epochs']:.3f} | {r['peak_mib']:.0f} | "
+                f"{r['seconds'] / fastest[i]:.1f} |"
+            )
     print()
     totals = {b: sum(r["seconds"] for r in rows[b]) for b in backends}
     best = min(totals.values())
     for backend in backends:
         marker = " (default)" if backend == DEFAULT_BACKEND else ""
-        print(f"all fits, {backend}{marker}: {totals[backend]:.1f} s "
-              f"({totals[backend] / best:.1f} × fastest); chapters executed in "
-              f"{chapter_seconds[backend]:.1f} s; results "
-              + ("every bound and claim holds" if not out_of_bounds[backend]
-                 else "CONTRADICTED: " + "; ".join(out_of_bounds[backend])))
+        print(
+            f"all fits, {backend}{marker}: {totals[backend]:.1f} s "
+            f"({totals[backend] / best:.1f} × fastest); chapters executed in "
+            f"{chapter_seconds[backend]:.1f} s; results "
+            + (
+                "every bound and claim holds"
+                if not out_of_bounds[backend]
+                else "CONTRADICTED: " + "; ".join(out_of_bounds[backend])
+            )
+        )
 
     if args.build:
         start = time.perf_counter()
         subprocess.run([sys.executable, "-m", "dlact.site.build", "retrain"], cwd=ROOT, check=True)
-        print(f"retrain build (re-execute, check, render book + deck + notebooks): "
-              f"{time.perf_counter() - start:.0f} s")
+        print(
+            f"retrain build (re-execute, check, render book + deck + notebooks): "
+            f"{time.perf_counter() - start:.0f} s"
+        )
     return 0
 
 

@@ -83,11 +83,15 @@ def built_site(stroke_csv) -> str:
     import sys
 
     if shutil.which("quarto") is None:
-        pytest.skip("quarto is not installed (not on PATH): render and browser tests need "
-                    "it; see https://quarto.org/docs/get-started/")
+        pytest.skip(
+            "quarto is not installed (not on PATH): render and browser tests need "
+            "it; see https://quarto.org/docs/get-started/"
+        )
     result = subprocess.run(
         [sys.executable, "-m", "dlact.site.build", "site"],
-        cwd=ROOT, capture_output=True, text=True,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
         env={**os.environ, "DLACT_STROKE_DATA": str(stroke_csv)},
     )
     log = result.stdout + result.stderr

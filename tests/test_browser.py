@@ -59,8 +59,12 @@ AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.j
 SCREENSHOTS = Path(__file__).resolve().parent / "screenshots"
 WIDTH, HEIGHT = 1280, 720
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
 ]
 # Hosts that serve libraries and fonts to pages: the site must not need them.
 CDN = re.compile(
@@ -86,7 +90,11 @@ def prose_lines(source: Path) -> list[str]:
         opened = FENCE.match(line)
         if fence is None and opened:
             fence = opened[1]
-        elif fence is not None and line.strip().startswith(fence) and not line.strip()[len(fence):].strip():
+        elif (
+            fence is not None
+            and line.strip().startswith(fence)
+            and not line.strip()[len(fence) :].strip()
+        ):
             fence = None
         elif fence is None:
             lines.append(line)
@@ -194,14 +202,17 @@ PARTS = [str(p) for p in front_matter(DECK_SOURCE).get("parts", [])]
 # Server, browser, pages
 # --------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="session")
 def site_dir(request) -> Path:
     """The rendered site: built in this session where quarto is installed, else as found."""
     if shutil.which("quarto"):
         request.getfixturevalue("built_site")
     if not (SITE / "index.html").is_file():
-        pytest.skip(f"no rendered site at {SITE} and no quarto to build it: "
-                    "install quarto and run `make site`")
+        pytest.skip(
+            f"no rendered site at {SITE} and no quarto to build it: "
+            "install quarto and run `make site`"
+        )
     return SITE
 
 
@@ -226,7 +237,9 @@ def base_url(site_dir) -> str:
 def browser():
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if chromium is None:
-        pytest.skip("chromium is not on PATH (Debian: `apt-get install chromium`); browser tests need it")
+        pytest.skip(
+            "chromium is not on PATH (Debian: `apt-get install chromium`); browser tests need it"
+        )
     sync_api = pytest.importorskip(
         "playwright.sync_api", reason="playwright is not installed: `pip install playwright`"
     )
@@ -247,8 +260,8 @@ class Tab:
 
     page: object
     path: str
-    blocked: list[str] = field(default_factory=list)        # requests to other hosts (aborted)
-    failed: list[str] = field(default_factory=list)         # local requests that failed
+    blocked: list[str] = field(default_factory=list)  # requests to other hosts (aborted)
+    failed: list[str] = field(default_factory=list)  # local requests that failed
     fonts_failed: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
@@ -356,6 +369,7 @@ def with_axe(page, axe_source: str):
 
 
 # ---- the deck ------------------------------------------------------------
+
 
 @pytest.fixture(scope="session")
 def deck(site, site_dir) -> Tab:
@@ -494,6 +508,7 @@ def label(survey: dict) -> str:
 # 1. The deck
 # --------------------------------------------------------------------------
 
+
 def test_deck_has_a_slide_per_heading(deck):
     headings = slide_headings()
     expected = 1 + len(headings)
@@ -502,8 +517,11 @@ def test_deck_has_a_slide_per_heading(deck):
         "Reveal.getSlides().slice(1).map(s => (s.querySelector('h2') || {textContent: ''}).textContent.trim())"
     )
     plain = [re.sub(r"\s*\{[^}]*\}\s*$", "", h).replace("'", "\u2019") for h in headings]
-    diff = [line for line in difflib.unified_diff(plain, titles, "sources", "deck", n=1, lineterm="")
-            if not line.startswith("@@")]
+    diff = [
+        line
+        for line in difflib.unified_diff(plain, titles, "sources", "deck", n=1, lineterm="")
+        if not line.startswith("@@")
+    ]
     assert total == expected, (
         f"the deck has {total} slides; the sources give {expected} (title + one per `##`); "
         "is the rendered site older than the sources?\n" + "\n".join(diff)
@@ -513,7 +531,8 @@ def test_deck_has_a_slide_per_heading(deck):
 def test_every_slide_fits(slides):
     offending = [s for s in slides if s["problems"]]
     message = "\n".join(
-        f"{label(s)}:\n" + "\n".join(f"    {p}" for p in s["problems"][:6])
+        f"{label(s)}:\n"
+        + "\n".join(f"    {p}" for p in s["problems"][:6])
         + (f"\n    ... and {len(s['problems']) - 6} more" if len(s["problems"]) > 6 else "")
         for s in offending
     )
@@ -584,9 +603,7 @@ def test_speaker_notes_come_from_explain_and_notes_divs(deck):
 
 def test_demo_in_the_deck_follows_the_learning_rate(deck):
     page = deck.page
-    index = page.evaluate(
-        "Reveal.getSlides().findIndex(s => s.querySelector('.gd-demo'))"
-    )
+    index = page.evaluate("Reveal.getSlides().findIndex(s => s.querySelector('.gd-demo'))")
     assert index >= 0, "no slide holds the gradient-descent demo (.gd-demo)"
     go_to_slide(page, index)
     page.wait_for_selector(".gd-demo figcaption", timeout=10_000)
@@ -598,15 +615,19 @@ def test_demo_in_the_deck_follows_the_learning_rate(deck):
     new_value = page.eval_on_selector(slider, "el => el.value == el.max ? el.min : el.max")
     set_slider(page, "lr", new_value)
     page.wait_for_function(
-        "([sel, d]) => document.querySelector(sel).getAttribute('d') !== d", arg=[path, before],
+        "([sel, d]) => document.querySelector(sel).getAttribute('d') !== d",
+        arg=[path, before],
         timeout=5_000,
     )
     assert page.inner_text(".gd-demo figcaption") != caption
     set_slider(page, "lr", original)
-    assert page.get_attribute(path, "d") == before, "moving the slider back did not restore the path"
+    assert page.get_attribute(path, "d") == before, (
+        "moving the slider back did not restore the path"
+    )
 
 
 # ---- the demo computes what the library computes (book page) -------------
+
 
 def set_slider(page, name: str, value) -> None:
     page.eval_on_selector(
@@ -631,9 +652,13 @@ def demo_page(site, site_dir):
 def test_demo_starts_at_the_library_defaults(demo_page):
     from dlact.landscapes import GD_DEMO_DEFAULTS, GD_DEMO_LOSS, gd_iterates
 
-    xs, left = gd_iterates(GD_DEMO_LOSS.grad, GD_DEMO_DEFAULTS["start"],
-                           GD_DEMO_DEFAULTS["learning_rate"], GD_DEMO_DEFAULTS["steps"],
-                           GD_DEMO_LOSS.x_range)
+    xs, left = gd_iterates(
+        GD_DEMO_LOSS.grad,
+        GD_DEMO_DEFAULTS["start"],
+        GD_DEMO_DEFAULTS["learning_rate"],
+        GD_DEMO_DEFAULTS["steps"],
+        GD_DEMO_LOSS.x_range,
+    )
     assert left is None
     assert f"x = {xs[-1]:.3f}" in demo_page.locator(".gd-demo figcaption").inner_text()
     shown = demo_page.locator(".gd-demo-controls output").all_inner_texts()
@@ -642,8 +667,14 @@ def test_demo_starts_at_the_library_defaults(demo_page):
 
 @pytest.mark.parametrize(
     ("learning_rate", "start", "steps"),
-    [(0.01, 3.0, 10), (0.1, -1.0, 10), (0.6, 3.0, 10), (0.45, 2.5, 40), (1.0, 3.0, 10),
-     (0.1, 0.25, 0)],
+    [
+        (0.01, 3.0, 10),
+        (0.1, -1.0, 10),
+        (0.6, 3.0, 10),
+        (0.45, 2.5, 40),
+        (1.0, 3.0, 10),
+        (0.1, 0.25, 0),
+    ],
 )
 def test_demo_steps_match_the_library(demo_page, learning_rate, start, steps):
     from dlact.landscapes import GD_DEMO_LOSS, gd_iterates
@@ -666,6 +697,7 @@ def test_demo_steps_match_the_library(demo_page, learning_rate, start, steps):
 # --------------------------------------------------------------------------
 # 2. The book
 # --------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("path", BOOK_PAGES)
 def test_book_page_loads(site, site_dir, path):
@@ -707,7 +739,9 @@ def test_search_finds(site, term):
     """Types into Quarto's own search box (offline, like everything here)."""
     tab = site.open("index.html", key=f"search {term}")
     page = tab.page
-    page.locator("#quarto-search .aa-DetachedSearchButton, #quarto-search input.aa-Input").first.click()
+    page.locator(
+        "#quarto-search .aa-DetachedSearchButton, #quarto-search input.aa-Input"
+    ).first.click()
     box = page.locator("input.aa-Input").first
     box.fill(term)
     try:
@@ -730,11 +764,20 @@ def test_search_finds(site, term):
 
 # ---- links ---------------------------------------------------------------
 
+
 class LinkParser(HTMLParser):
     """Ids (link targets) and links (href/src) of one HTML file."""
 
-    ATTRS = {"a": ("href",), "link": ("href",), "script": ("src",), "img": ("src", "data-src"),
-             "source": ("src",), "iframe": ("src",), "video": ("src",), "audio": ("src",)}
+    ATTRS = {
+        "a": ("href",),
+        "link": ("href",),
+        "script": ("src",),
+        "img": ("src", "data-src"),
+        "source": ("src",),
+        "iframe": ("src",),
+        "video": ("src",),
+        "audio": ("src",),
+    }
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -817,17 +860,22 @@ def test_internal_links_and_cross_references_resolve(site_dir, parsed_site):
 
 def test_no_external_links_to_cdns(site_dir, parsed_site):
     found = external_urls(site_dir, parsed_site)
-    listing = "\n".join(f"  {url}  ({', '.join(sorted(set(where))[:3])})" for url, where in sorted(found.items()))
+    listing = "\n".join(
+        f"  {url}  ({', '.join(sorted(set(where))[:3])})" for url, where in sorted(found.items())
+    )
     print(f"external URLs in the site ({len(found)}):\n{listing}")
     cdns = {url: where for url, where in found.items() if CDN.search(urlsplit(url).netloc)}
     assert not cdns, (
         "the site points at CDNs (it must work offline):\n"
-        + "\n".join(f"  {url}  ({', '.join(sorted(set(w))[:3])})" for url, w in sorted(cdns.items()))
+        + "\n".join(
+            f"  {url}  ({', '.join(sorted(set(w))[:3])})" for url, w in sorted(cdns.items())
+        )
         + f"\nall external URLs:\n{listing}"
     )
 
 
 # ---- downloads -----------------------------------------------------------
+
 
 def test_book_pdf_exists(site_dir):
     name = f"{book_config()['output-file']}.pdf"
@@ -928,8 +976,10 @@ def test_book_page_works_offline(site, site_dir, path):
 # 4. Accessibility
 # --------------------------------------------------------------------------
 
-def axe_violations(page, context: str = "document", rules: list[str] | None = None,
-                   impacts=("serious", "critical")) -> list[str]:
+
+def axe_violations(
+    page, context: str = "document", rules: list[str] | None = None, impacts=("serious", "critical")
+) -> list[str]:
     options = {"resultTypes": ["violations"]}
     if rules:
         options["runOnly"] = {"type": "rule", "values": rules}
@@ -1007,7 +1057,7 @@ def test_slide_text_contrast_on_every_slide(axe_source, site, deck):
         by_slide.setdefault((node["slide"], node["title"]), []).append(node)
     message = "\n".join(
         f"{slide_label(slide, title)}: {len(found)} element(s), e.g. {found[0]['target']}; "
-        + " | ".join(sorted({n['message'] for n in found}))
+        + " | ".join(sorted({n["message"] for n in found}))
         for (slide, title), found in sorted(by_slide.items())
     )
     assert not nodes, f"text with too little contrast (axe color-contrast):\n{message}"
@@ -1023,6 +1073,7 @@ def test_book_page_has_no_serious_a11y_violations(axe_source, site, path):
 # --------------------------------------------------------------------------
 # 5. Screenshots, for a human to look at
 # --------------------------------------------------------------------------
+
 
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:40]
@@ -1045,7 +1096,9 @@ def test_screenshots(deck, slides, landmarks, site):
         shots["deck-demo.png"] = demo
     for survey in slides:
         if survey["problems"]:
-            shots[f"deck-overflow-{survey['index']:02d}-{slug(survey['title'])}.png"] = survey["index"]
+            shots[f"deck-overflow-{survey['index']:02d}-{slug(survey['title'])}.png"] = survey[
+                "index"
+            ]
     for name, index in shots.items():
         go_to_slide(page, index)
         page.screenshot(path=str(SCREENSHOTS / name))

@@ -42,8 +42,11 @@ def sections(partial: Path) -> dict[str, str]:
 
 
 def test_every_part_has_a_claims_file():
-    partials = sorted(p.name for p in (ROOT / "chapters").glob("_*.qmd")
-                      if p.name not in {"_setup.qmd", "_glossary.qmd", "_references.qmd"})
+    partials = sorted(
+        p.name
+        for p in (ROOT / "chapters").glob("_*.qmd")
+        if p.name not in {"_setup.qmd", "_glossary.qmd", "_references.qmd"}
+    )
     files = sorted(p.name.replace(".claims.yml", ".qmd") for p in claims.claims_files(ROOT))
     assert files == partials
 
@@ -70,8 +73,10 @@ def test_every_recorded_name_is_claimed_and_every_claimed_name_recorded():
         text = partial.read_text(encoding="utf-8")
         plain |= set(re.findall(r'record\(\s*"(\w+)"', text))
         # names built in a loop: record(f"toy_{name}_mse", ...) -> toy_\w+_mse
-        patterns += [re.compile(re.sub(r"\\\{[^}]*\\\}", r"\\w+", re.escape(t)) + "$")
-                     for t in re.findall(r'record\(\s*f"([^"]+)"', text)]
+        patterns += [
+            re.compile(re.sub(r"\\\{[^}]*\\\}", r"\\w+", re.escape(t)) + "$")
+            for t in re.findall(r'record\(\s*f"([^"]+)"', text)
+        ]
     named = {n for c in all_claims(ROOT) for n in c.names}
     never_recorded = {n for n in named if n not in plain and not any(p.match(n) for p in patterns)}
     assert not never_recorded, sorted(never_recorded)
@@ -85,8 +90,9 @@ def test_the_lecture_has_claims_in_every_part():
     for claim in all_claims(ROOT):
         if claim.section:
             by_source[claim.source] = by_source.get(claim.source, 0) + 1
-    assert set(by_source) == {f"chapters/_{p}.qmd" for p in
-                              ("binary", "multiclass", "dense", "optimisation", "loss")}
+    assert set(by_source) == {
+        f"chapters/_{p}.qmd" for p in ("binary", "multiclass", "dense", "optimisation", "loss")
+    }
     assert all(n >= 5 for n in by_source.values()), by_source
 
 

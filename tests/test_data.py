@@ -104,7 +104,9 @@ def _altered(tmp_path: Path, stroke_csv: Path, how: str) -> Path:
         ("one value changed", data.STROKE_SHA256),
     ],
 )
-def test_bad_file_is_refused_and_leaves_no_cache(stroke_csv, data_home, tmp_path, monkeypatch, how, detail):
+def test_bad_file_is_refused_and_leaves_no_cache(
+    stroke_csv, data_home, tmp_path, monkeypatch, how, detail
+):
     bad = _altered(tmp_path, stroke_csv, how)
     original = bad.read_bytes()
     monkeypatch.setenv(data.ENV_VAR, str(bad))
@@ -180,7 +182,9 @@ def test_download_is_verified_and_kept(stroke_csv, data_home, local_server, monk
     assert len(splits.X_train) == 3066
 
 
-def test_altered_download_is_refused_and_not_kept(stroke_csv, data_home, local_server, tmp_path, monkeypatch):
+def test_altered_download_is_refused_and_not_kept(
+    stroke_csv, data_home, local_server, tmp_path, monkeypatch
+):
     root, url = local_server
     shutil.copy(_altered(tmp_path, stroke_csv, "one value changed"), root / "stroke.csv")
     monkeypatch.setattr(data, "STROKE_URL", f"{url}/stroke.csv")

@@ -42,7 +42,7 @@ def test_learning_rates_of_the_demo_behave_as_the_lecture_says():
     local_min = GD_DEMO_LOSS.minima()[1]
     crawl = descend(GD_DEMO_LOSS.grad, start, learning_rate=0.01, steps=10)
     good = descend(GD_DEMO_LOSS.grad, start, learning_rate=0.1, steps=10)
-    assert abs(crawl[-1, 0] - local_min) > 0.3          # still far away
+    assert abs(crawl[-1, 0] - local_min) > 0.3  # still far away
     assert good[-1, 0] == pytest.approx(local_min, abs=0.02)
     # stable only below 2 / f''(x*): about 0.43 at the global minimum
     curvature = 1.2 * GD_DEMO_LOSS.minima()[0] ** 2 - 2
@@ -85,7 +85,10 @@ def test_bad_curves_are_refused(coefficients, x_range, message):
 
 def test_json_ready_converts_numpy_and_refuses_nan():
     assert json_ready({"a": np.array([[1, 2]]), "b": np.float32(0.5), "c": (1, "x")}) == {
-        "a": [[1, 2]], "b": 0.5, "c": [1, "x"]}
+        "a": [[1, 2]],
+        "b": 0.5,
+        "c": [1, "x"],
+    }
     with pytest.raises(ValueError, match="NaN or infinity"):
         json_ready([1.0, float("nan")])
     with pytest.raises(ValueError, match="cannot pass a object"):

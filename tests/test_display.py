@@ -43,8 +43,14 @@ def test_listing_stop_and_errors():
 
 @pytest.mark.parametrize(
     ("value", "text"),
-    [(2.7320000000000002, "2.732"), (-0.0, "0"), (-223.2, "-223.2"), (0.5, "0.5"), (25, "25"),
-     (1e-9, "0")],
+    [
+        (2.7320000000000002, "2.732"),
+        (-0.0, "0"),
+        (-223.2, "-223.2"),
+        (0.5, "0.5"),
+        (25, "25"),
+        (1e-9, "0"),
+    ],
 )
 def test_format_number(value, text):
     assert format_number(value) == text

@@ -78,8 +78,14 @@ def test_use_style_applies_and_returns_the_name():
 
 def test_slides_have_larger_type_and_thicker_lines_than_book():
     book, slides = style.rc_params("book"), style.rc_params("slides")
-    for key in ("font.size", "axes.labelsize", "axes.titlesize", "xtick.labelsize",
-                "legend.fontsize", "lines.linewidth"):
+    for key in (
+        "font.size",
+        "axes.labelsize",
+        "axes.titlesize",
+        "xtick.labelsize",
+        "legend.fontsize",
+        "lines.linewidth",
+    ):
         assert slides[key] > book[key], key
     assert slides["figure.figsize"][0] > book["figure.figsize"][0]
 
@@ -90,8 +96,11 @@ def test_slides_style_draws_larger_text_than_book_style():
         with mpl.rc_context():
             use_style(name)
             ax = plot_sigmoid().ax
-            sizes[name] = (ax.xaxis.label.get_size(), ax.get_xticklabels()[0].get_size(),
-                           ax.get_legend().get_texts()[0].get_size())
+            sizes[name] = (
+                ax.xaxis.label.get_size(),
+                ax.get_xticklabels()[0].get_size(),
+                ax.get_legend().get_texts()[0].get_size(),
+            )
             plt.close("all")
     assert all(s > b for s, b in zip(sizes["slides"], sizes["book"], strict=True))
 
@@ -189,16 +198,27 @@ def _demo_predictions():
 ALL_FIGURES = {
     "losses": lambda: plot_mse_vs_cross_entropy().figure_,
     "sigmoid": lambda: plot_sigmoid().figure_,
-    "softmax": lambda: plot_softmax([5, -1, 6], labels=["setosa", "versicolor", "virginica"]).figure_,
+    "softmax": lambda: (
+        plot_softmax([5, -1, 6], labels=["setosa", "versicolor", "virginica"]).figure_
+    ),
     "history": lambda: plot_history(HISTORY, restored_epoch=3, stopped_epoch=6).figure_,
-    "history 2 metrics": lambda: plot_history(HISTORY, ["loss", "accuracy"], restored_epoch=3).figure_,
+    "history 2 metrics": lambda: (
+        plot_history(HISTORY, ["loss", "accuracy"], restored_epoch=3).figure_
+    ),
     "roc": lambda: plot_roc(*_demo_predictions(), name="Neural network").figure_,
-    "precision-recall": lambda: plot_precision_recall(*_demo_predictions(), name="Neural network").figure_,
+    "precision-recall": lambda: (
+        plot_precision_recall(*_demo_predictions(), name="Neural network").figure_
+    ),
     "confusion matrix": lambda: plot_confusion_matrix(*_demo_predictions(), threshold=0.3).figure_,
-    "gd paths": lambda: plot_gd_paths(square, d_square, -4.0, FOUR_RATES, labels=FOUR_LABELS).figure_,
-    "schedules": lambda: plot_lr_schedules(
-        {"constant": lambda e: 0.01 + 0 * e, "step decay": lambda e: 0.01 * 0.5 ** (e // 10)}, 40
-    ).figure_,
+    "gd paths": lambda: (
+        plot_gd_paths(square, d_square, -4.0, FOUR_RATES, labels=FOUR_LABELS).figure_
+    ),
+    "schedules": lambda: (
+        plot_lr_schedules(
+            {"constant": lambda e: 0.01 + 0 * e, "step decay": lambda e: 0.01 * 0.5 ** (e // 10)},
+            40,
+        ).figure_
+    ),
     "learning curves": lambda: plot_learning_curves_by_rate().figure_,
     "landscape": lambda: plot_loss_landscape().figure_,
     "minibatch": lambda: plot_minibatch_paths().figure_,
@@ -210,8 +230,9 @@ ALL_FIGURES = {
 def test_figure_renders_with_nothing_cut_off(style_name, name, recwarn):
     """Drawn at the style's size, every visible text lies inside the figure."""
     fig = ALL_FIGURES[name]()
-    assert tuple(fig.get_size_inches()) == pytest.approx(tuple(mpl.rcParams["figure.figsize"]),
-                                                         rel=0.6)
+    assert tuple(fig.get_size_inches()) == pytest.approx(
+        tuple(mpl.rcParams["figure.figsize"]), rel=0.6
+    )
     fig.canvas.draw()
     assert not [str(w.message) for w in recwarn if "layout" in str(w.message).lower()]
     # Everything drawn (labels, tick labels, titles, legends) fits in the figure.
@@ -236,7 +257,9 @@ def test_mse_vs_cross_entropy_curves(style_name):
     np.testing.assert_allclose(se.get_ydata(), (1 - p) ** 2)
     np.testing.assert_allclose(ce.get_ydata(), -np.log(p))
     assert [t.get_text() for t in result.ax.get_legend().get_texts()] == [
-        se.get_label(), ce.get_label()]
+        se.get_label(),
+        ce.get_label(),
+    ]
     assert "Squared error" in se.get_label() and "Cross-entropy" in ce.get_label()
     # Cross-entropy runs off the top (unbounded); squared error stays at most 1.
     assert result.cross_entropy.max() > result.ax.get_ylim()[1] > 1 >= result.squared_error.max()
@@ -272,8 +295,13 @@ def test_sigmoid_is_stable_for_large_z():
 
 @pytest.mark.parametrize(
     ("z_range", "message"),
-    [((5, -5), "low < high"), ((0, 0), "low < high"), (("a", 1), "must be a number"),
-     ((1, 2, 3), "must be a pair"), ((0, np.inf), "must be finite")],
+    [
+        ((5, -5), "low < high"),
+        ((0, 0), "low < high"),
+        (("a", 1), "must be a number"),
+        ((1, 2, 3), "must be a pair"),
+        ((0, np.inf), "must be finite"),
+    ],
 )
 def test_sigmoid_bad_range(z_range, message):
     with pytest.raises(ValueError, match=rf"plot_sigmoid: z_range.*{message}"):
@@ -346,8 +374,11 @@ class FakeHistory:
 
 def vlines_at(ax):
     """x positions of the vertical lines (axvline) of an Axes."""
-    return [line.get_xdata()[0] for line in ax.get_lines()
-            if len(set(line.get_xdata())) == 1 and len(line.get_xdata()) == 2]
+    return [
+        line.get_xdata()[0]
+        for line in ax.get_lines()
+        if len(set(line.get_xdata())) == 1 and len(line.get_xdata()) == 2
+    ]
 
 
 @pytest.mark.parametrize("wrap", [dict, FakeHistory])
@@ -379,7 +410,9 @@ def test_history_several_metrics(style_name):
 
 def test_history_on_given_axes_and_without_validation():
     fig, axs = plt.subplots(1, 2)
-    result = plot_history({"loss": [3, 2, 1], "pr_auc": [0.1, 0.2, 0.3]}, ("loss", "pr_auc"), ax=axs)
+    result = plot_history(
+        {"loss": [3, 2, 1], "pr_auc": [0.1, 0.2, 0.3]}, ("loss", "pr_auc"), ax=axs
+    )
     assert result.axes == tuple(axs)
     assert [len(lines_with_data(a)) for a in axs] == [1, 1]
     assert axs[1].get_ylabel() == "PR AUC"
@@ -538,8 +571,10 @@ def test_gd_paths_follow_the_update_rule(style_name):
     # what is drawn is what is returned
     for ax, path in zip(result.axes, result.paths, strict=True):
         drawn = [line for line in lines_with_data(ax) if len(line.get_xdata()) == len(path.x)]
-        assert any(np.allclose(line.get_xdata(), path.x) and np.allclose(line.get_ydata(), path.loss)
-                   for line in drawn)
+        assert any(
+            np.allclose(line.get_xdata(), path.x) and np.allclose(line.get_ydata(), path.loss)
+            for line in drawn
+        )
         np.testing.assert_allclose(lines_with_data(ax)[0].get_ydata(), result.x_grid**2)
     assert [ax.get_title() for ax in result.axes] == FOUR_LABELS
 
@@ -552,8 +587,9 @@ def test_gd_paths_default_range_centres_on_the_minimum():
 
 def test_gd_paths_one_axes_explicit_range_and_scalar_f():
     fig, ax = plt.subplots()
-    result = plot_gd_paths(lambda x: math.cosh(x), math.sinh, 2.0, [0.5, 2.5], steps=5, ax=ax,
-                           x_range=(-3, 3))
+    result = plot_gd_paths(
+        lambda x: math.cosh(x), math.sinh, 2.0, [0.5, 2.5], steps=5, ax=ax, x_range=(-3, 3)
+    )
     assert result.axes == (ax,) and result.x_range == (-3.0, 3.0)
     np.testing.assert_allclose(result.loss_grid, np.cosh(result.x_grid))
     assert [p.diverged for p in result.paths] == [False, True]
@@ -589,9 +625,11 @@ def test_lr_schedules(style_name):
             return 0.01
         return 0.001
 
-    schedules = {"constant": lambda e: 0.01 + 0 * e,
-                 "exponential": lambda e: 0.01 * np.exp(-np.asarray(e) / 10),
-                 "step": step_decay}
+    schedules = {
+        "constant": lambda e: 0.01 + 0 * e,
+        "exponential": lambda e: 0.01 * np.exp(-np.asarray(e) / 10),
+        "step": step_decay,
+    }
     result = plot_lr_schedules(schedules, 30)
     np.testing.assert_array_equal(result.epochs, np.arange(30))
     np.testing.assert_allclose(result.rates["constant"], 0.01)
@@ -664,9 +702,13 @@ def test_learning_curves_are_reproducible():
         np.testing.assert_array_equal(a.losses[name], b.losses[name])
 
 
-@pytest.mark.parametrize(("kwargs", "message"),
-                         [({"epochs": 0}, "epochs must be a positive integer"),
-                          ({"seed": -1}, "seed must be a non-negative integer")])
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"epochs": 0}, "epochs must be a positive integer"),
+        ({"seed": -1}, "seed must be a non-negative integer"),
+    ],
+)
 def test_learning_curves_bad_input(kwargs, message):
     with pytest.raises(ValueError, match=message):
         plot_learning_curves_by_rate(**kwargs)
@@ -679,17 +721,22 @@ def test_loss_landscape_marks_the_true_minima(style_name):
     result = plot_loss_landscape()
     np.testing.assert_allclose(result.loss, landscape_loss(result.x))
     # independent check: a bounded scalar minimiser around each minimum
-    true_local = minimize_scalar(landscape_loss, bounds=(0.5, 2.8), method="bounded",
-                                 options={"xatol": 1e-10}).x
-    true_global = minimize_scalar(landscape_loss, bounds=(6.5, 10), method="bounded",
-                                  options={"xatol": 1e-10}).x
+    true_local = minimize_scalar(
+        landscape_loss, bounds=(0.5, 2.8), method="bounded", options={"xatol": 1e-10}
+    ).x
+    true_global = minimize_scalar(
+        landscape_loss, bounds=(6.5, 10), method="bounded", options={"xatol": 1e-10}
+    ).x
     assert result.local_min[0] == pytest.approx(true_local, abs=1e-4)
     assert result.global_min[0] == pytest.approx(true_global, abs=1e-4)
     assert result.global_min[1] == pytest.approx(landscape_loss(true_global), abs=1e-8)
     assert result.global_min[1] < result.local_min[1]
     assert result.global_min[1] == pytest.approx(result.loss.min(), abs=1e-6)
-    markers = {line.get_marker(): (line.get_xdata()[0], line.get_ydata()[0])
-               for line in result.ax.get_lines() if line.get_marker() in ("*", "X")}
+    markers = {
+        line.get_marker(): (line.get_xdata()[0], line.get_ydata()[0])
+        for line in result.ax.get_lines()
+        if line.get_marker() in ("*", "X")
+    }
     np.testing.assert_allclose(markers["*"], result.global_min)
     np.testing.assert_allclose(markers["X"], result.local_min)
     # the plateau: long, flat, between the two minima, holding no minimum
@@ -705,7 +752,10 @@ def test_loss_landscape_marks_the_true_minima(style_name):
     x0, x1 = spans[0].get_bbox().x0, spans[0].get_bbox().x1
     assert (x0, x1) == pytest.approx((a, b))
     assert [t.get_text() for t in result.ax.get_legend().get_texts()] == [
-        "Global minimum", "Local minimum", "Plateau"]
+        "Global minimum",
+        "Local minimum",
+        "Plateau",
+    ]
 
 
 # --------------------------------------------------------------------------- mini-batch paths
@@ -751,9 +801,13 @@ def test_minibatch_paths(style_name):
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
-    [({"batch_size": 1}, "between 2 and 39"), ({"batch_size": 40}, "between 2 and 39"),
-     ({"learning_rate": 0}, "learning_rate must be positive"), ({"seed": -2}, "seed must be"),
-     ({"steps": 0}, "steps must be a positive integer")],
+    [
+        ({"batch_size": 1}, "between 2 and 39"),
+        ({"batch_size": 40}, "between 2 and 39"),
+        ({"learning_rate": 0}, "learning_rate must be positive"),
+        ({"seed": -2}, "seed must be"),
+        ({"steps": 0}, "steps must be a positive integer"),
+    ],
 )
 def test_minibatch_paths_bad_input(kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -775,8 +829,17 @@ def test_classifier_network_for_iris(style_name):
     (weights,) = [c for c in result.ax.collections if not isinstance(c, PathCollection)]
     assert len(weights.get_segments()) == result.n_weights
     texts = " ".join(t.get_text() for t in result.ax.texts)
-    for name in ("SepalLength", "SepalWidth", "PetalLength", "PetalWidth",
-                 "setosa", "versicolor", "virginica", "ReLU", "softmax"):
+    for name in (
+        "SepalLength",
+        "SepalWidth",
+        "PetalLength",
+        "PetalWidth",
+        "setosa",
+        "versicolor",
+        "virginica",
+        "ReLU",
+        "softmax",
+    ):
         assert name in texts
     xs = [pos[:, 0] for pos in result.positions.values()]
     assert [float(x[0]) for x in xs] == [0.0, 1.0, 2.0] and all(np.ptp(x) == 0 for x in xs)
@@ -794,11 +857,13 @@ def test_classifier_network_custom_sizes_and_labels():
 
 @pytest.mark.parametrize(
     ("kwargs", "message"),
-    [({"n_hidden": 0}, "n_hidden must be a positive integer"),
-     ({"n_inputs": 31}, "n_inputs must be at most 30"),
-     ({"n_outputs": 2.0}, "n_outputs must be a positive integer"),
-     ({"input_labels": ["a", "b"]}, "input_labels must have 4 entries"),
-     ({"output_labels": ["a"]}, "output_labels must have 3 entries")],
+    [
+        ({"n_hidden": 0}, "n_hidden must be a positive integer"),
+        ({"n_inputs": 31}, "n_inputs must be at most 30"),
+        ({"n_outputs": 2.0}, "n_outputs must be a positive integer"),
+        ({"input_labels": ["a", "b"]}, "input_labels must have 4 entries"),
+        ({"output_labels": ["a"]}, "output_labels must have 3 entries"),
+    ],
 )
 def test_classifier_network_bad_input(kwargs, message):
     with pytest.raises(ValueError, match=message):

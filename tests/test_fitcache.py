@@ -84,11 +84,13 @@ def test_anything_that_changes_the_result_changes_the_key(data, change):
     elif change == "class_weight":
         kwargs["class_weight"] = {0: 1, 1: 10, 2: 1}
     elif change == "patience":
-        kwargs["callbacks"] = [keras.callbacks.EarlyStopping(monitor="val_loss", patience=3,
-                                                             restore_best_weights=True)]
+        kwargs["callbacks"] = [
+            keras.callbacks.EarlyStopping(monitor="val_loss", patience=3, restore_best_weights=True)
+        ]
     elif change == "learning_rate":
-        model.compile(keras.optimizers.Adam(0.01), "sparse_categorical_crossentropy",
-                      metrics=["accuracy"])
+        model.compile(
+            keras.optimizers.Adam(0.01), "sparse_categorical_crossentropy", metrics=["accuracy"]
+        )
     assert fitcache.fit_key(model, (X, y), kwargs) != base
 
 
@@ -96,8 +98,9 @@ def test_same_inputs_same_key(data):
     X, y = data
     a, es_a = _compiled()
     b, es_b = _compiled()
-    assert fitcache.fit_key(a, (X, y), {"epochs": 3, "callbacks": [es_a]}) == \
-        fitcache.fit_key(b, (X.copy(), y.copy()), {"epochs": 3, "callbacks": [es_b]})
+    assert fitcache.fit_key(a, (X, y), {"epochs": 3, "callbacks": [es_a]}) == fitcache.fit_key(
+        b, (X.copy(), y.copy()), {"epochs": 3, "callbacks": [es_b]}
+    )
 
 
 def test_without_a_cache_fits_are_timed_only(tmp_path, data, monkeypatch):
@@ -136,7 +139,8 @@ def _schedule_model(seed=3):
 
     keras.utils.set_random_seed(seed)
     schedule = keras.optimizers.schedules.ExponentialDecay(
-        initial_learning_rate=0.01, decay_steps=10, decay_rate=0.5)
+        initial_learning_rate=0.01, decay_steps=10, decay_rate=0.5
+    )
     optimizer = keras.optimizers.Adam(learning_rate=schedule)
     model = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3, activation="softmax")])
     model.compile(optimizer, "sparse_categorical_crossentropy", metrics=["accuracy"])
@@ -174,7 +178,7 @@ def test_restored_fit_leaves_what_a_real_fit_leaves(cache, data):
     trained, restored = states
     # a real fit: ceil(60 / 8) = 8 steps per epoch, 4 epochs, rate 0.01 * 0.5 ** (32 / 10)
     assert trained["iterations"] == 32
-    assert trained["learning_rate"] == pytest.approx(0.01 * 0.5 ** 3.2, rel=1e-5)
+    assert trained["learning_rate"] == pytest.approx(0.01 * 0.5**3.2, rel=1e-5)
     assert restored["iterations"] == trained["iterations"]
     assert restored["learning_rate"] == trained["learning_rate"]
     assert len(restored["optimizer"]) == len(trained["optimizer"]) > 1  # slots too
@@ -200,5 +204,7 @@ def test_a_continued_fit_is_keyed_on_the_optimiser_state(cache, data):
     fresh, _ = _schedule_model()
     fresh.set_weights(weights)
     # same weights, same arguments; only the optimiser's step counter and moments differ
-    assert fitcache.fit_key(model, (X, y), {"epochs": 1}) != fitcache.fit_key(fresh, (X, y), {"epochs": 1})
+    assert fitcache.fit_key(model, (X, y), {"epochs": 1}) != fitcache.fit_key(
+        fresh, (X, y), {"epochs": 1}
+    )
     assert before != fitcache.fit_key(model, (X, y), {"epochs": 1})

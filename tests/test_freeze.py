@@ -18,10 +18,14 @@ def project(tmp_path, monkeypatch):
     (root / "slides").mkdir()
     (root / "lib" / "pkg").mkdir(parents=True)
     (root / "chapters" / "_part.qmd").write_text("## A\n\n```{python}\nx = 1\n```\n\nProse.\n")
-    (root / "chapters" / "one.qmd").write_text("---\ntitle: One\n---\n\n{{< include _part.qmd >}}\n")
+    (root / "chapters" / "one.qmd").write_text(
+        "---\ntitle: One\n---\n\n{{< include _part.qmd >}}\n"
+    )
     (root / "chapters" / "glossary.qmd").write_text("---\ntitle: G\n---\n\nNo code.\n")
     (root / "slides" / "deck.qmd").write_text("{{< include ../chapters/_part.qmd >}}\n")
-    (root / "lib" / "pkg" / "mod.py").write_text('"""Doc."""\n\n\ndef f():\n    """Doc."""\n    return 1\n')
+    (root / "lib" / "pkg" / "mod.py").write_text(
+        '"""Doc."""\n\n\ndef f():\n    """Doc."""\n    return 1\n'
+    )
     (root / "requirements.lock").write_text("keras==3\n")
     monkeypatch.delenv("KERAS_BACKEND", raising=False)
     return root

@@ -305,6 +305,7 @@ def test_works_for_another_model_logistic_regression():
 
 def test_losses_default_to_nan_for_an_unknown_gradient():
     x, y = bgd_example_data()
+
     def grad(theta, x, y):
         return squared_error_grad(theta, x, y)
 
@@ -355,7 +356,15 @@ def test_trace_shapes_and_frame():
 
     frame = trace.to_frame(["w", "b"])
     assert list(frame.columns) == [
-        "iteration", "epoch", "indices", "w", "b", "dL/dw", "dL/db", "loss", "learning_rate"
+        "iteration",
+        "epoch",
+        "indices",
+        "w",
+        "b",
+        "dL/dw",
+        "dL/db",
+        "loss",
+        "learning_rate",
     ]
     assert len(frame) == 6
     assert frame["indices"].tolist() == [(0, 1), (2, 3), (4,)] * 2

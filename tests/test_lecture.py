@@ -54,15 +54,20 @@ def cold_runs() -> dict[str, nbformat.NotebookNode]:
 def execute(path: Path, notebook=None):
     notebook = notebook if notebook is not None else to_notebook(path)
     client = nbclient.NotebookClient(
-        notebook, timeout=900, kernel_name="python3",
+        notebook,
+        timeout=900,
+        kernel_name="python3",
         resources={"metadata": {"path": str(path.parent)}},
     )
     try:
         client.execute()
     except nbclient.exceptions.CellExecutionError as exc:
         origin = next(
-            (c.metadata.get("origin") for c in notebook.cells
-             if any(o.get("output_type") == "error" for o in c.get("outputs", []))),
+            (
+                c.metadata.get("origin")
+                for c in notebook.cells
+                if any(o.get("output_type") == "error" for o in c.get("outputs", []))
+            ),
             "?",
         )
         pytest.fail(f"{path.relative_to(ROOT)}: the cell at {origin} failed:\n{exc}", pytrace=False)
@@ -121,8 +126,11 @@ def test_fit_cache_changes_no_output(name, lecture_env, cold_runs):
     warm = execute(ROOT / name)
     cold, hot = outputs(cold_runs[name]), outputs(warm)
     assert len(cold) == len(hot)
-    differing = [f"{a[0]}:\n  cold: {a[1][:300]}\n  warm: {b[1][:300]}"
-                 for a, b in zip(cold, hot, strict=True) if a != b]
+    differing = [
+        f"{a[0]}:\n  cold: {a[1][:300]}\n  warm: {b[1][:300]}"
+        for a, b in zip(cold, hot, strict=True)
+        if a != b
+    ]
     assert not differing, "\n".join(differing)
 
 
@@ -133,17 +141,24 @@ def test_a_perturbed_result_fails_the_build_naming_the_sentence(lecture_env, mon
     monkeypatch.setenv(MODE_ENV_VAR, "raise")
     path = ROOT / "chapters" / "multiclass.qmd"
     notebook = to_notebook(path)
-    index = next(i for i, c in enumerate(notebook.cells)
-                 if 'record("iris_es_best_epoch"' in c.source)
+    index = next(
+        i for i, c in enumerate(notebook.cells) if 'record("iris_es_best_epoch"' in c.source
+    )
     perturb = nbformat.v4.new_code_cell("es.best_epoch = 299  # as if it had improved late")
     notebook.cells.insert(index, perturb)
-    client = nbclient.NotebookClient(notebook, timeout=900, kernel_name="python3",
-                                     resources={"metadata": {"path": str(path.parent)}})
+    client = nbclient.NotebookClient(
+        notebook,
+        timeout=900,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+    )
     with pytest.raises(nbclient.exceptions.CellExecutionError) as caught:
         client.execute()
     message = str(caught.value)
     assert "ClaimError" in message
-    assert 'chapters/_multiclass.qmd, section "Add early stopping": "soon stops improving"' in message
+    assert (
+        'chapters/_multiclass.qmd, section "Add early stopping": "soon stops improving"' in message
+    )
     assert "iris_es_best_epoch = 300" in message
 
 

@@ -47,7 +47,9 @@ def test_seed_really_seeds_keras(build):
     first, again, other = build(seed=1), build(seed=1), build(seed=2)
     for a, b in zip(_weights(first), _weights(again), strict=True):
         np.testing.assert_array_equal(a, b)
-    assert any(not np.array_equal(a, b) for a, b in zip(_weights(first), _weights(other), strict=True))
+    assert any(
+        not np.array_equal(a, b) for a, b in zip(_weights(first), _weights(other), strict=True)
+    )
 
 
 def test_probabilities_sum_to_one():
@@ -87,6 +89,8 @@ def test_each_backend_builds_the_same_architecture(backend):
     out = subprocess.run(
         [sys.executable, "-c", code],
         env={**__import__("os").environ, "KERAS_BACKEND": backend},
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split()
     assert out == [backend, "1217"]

@@ -31,13 +31,15 @@ def test_other_remote_scripts_are_reported_not_removed():
 
 
 def test_pagination_links_are_named_by_their_visible_text():
-    link = ('<a href="../chapters/multiclass.html" class="pagination-link" '
-            'aria-label="Multiclass classification">\n<span class="nav-page-text">'
-            '<span class="chapter-number">2</span> Multiclass classification</span></a>')
+    link = (
+        '<a href="../chapters/multiclass.html" class="pagination-link" '
+        'aria-label="Multiclass classification">\n<span class="nav-page-text">'
+        '<span class="chapter-number">2</span> Multiclass classification</span></a>'
+    )
     fixed = unlabel_pagination(link)
     assert "aria-label" not in fixed
     assert fixed.startswith('<a href="../chapters/multiclass.html" class="pagination-link">')
-    assert fixed.endswith(link[link.index(">") + 1:])
+    assert fixed.endswith(link[link.index(">") + 1 :])
     other = '<a href="x.html" class="nav-link" aria-label="Search">'
     assert unlabel_pagination(other) == other
 

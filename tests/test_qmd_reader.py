@@ -16,12 +16,16 @@ def write(path, text):
 
 def test_cells_options_inline_and_includes(tmp_path):
     (tmp_path / "chapters").mkdir()
-    write(tmp_path / "chapters" / "_part.qmd",
-          "## A slide\n\n```{python}\n#| label: fig-x\n#| echo: false\nx = 1\n```\n\n"
-          "The value is `{python} x + 1` here.\n")
-    main = write(tmp_path / "chapters" / "main.qmd",
-                 "---\ntitle: t\n---\n\n```{python}\nimport math\n```\n\n"
-                 "{{< include _part.qmd >}}\n\n```{python}\n#| eval: false\nboom()\n```\n")
+    write(
+        tmp_path / "chapters" / "_part.qmd",
+        "## A slide\n\n```{python}\n#| label: fig-x\n#| echo: false\nx = 1\n```\n\n"
+        "The value is `{python} x + 1` here.\n",
+    )
+    main = write(
+        tmp_path / "chapters" / "main.qmd",
+        "---\ntitle: t\n---\n\n```{python}\nimport math\n```\n\n"
+        "{{< include _part.qmd >}}\n\n```{python}\n#| eval: false\nboom()\n```\n",
+    )
     blocks = read_blocks(main)
     assert [type(b) for b in blocks] == [Cell, Cell, Inline, Cell]
     assert blocks[0].source == "import math" and blocks[0].options == {}
@@ -34,8 +38,10 @@ def test_cells_options_inline_and_includes(tmp_path):
 
 
 def test_notebook_runs_inline_and_skips_eval_false(tmp_path):
-    main = write(tmp_path / "a.qmd", "```{python}\ny = 2\n```\nSo `{python} y * 3`.\n"
-                 "```{python}\n#| eval: false\nboom()\n```\n")
+    main = write(
+        tmp_path / "a.qmd",
+        "```{python}\ny = 2\n```\nSo `{python} y * 3`.\n```{python}\n#| eval: false\nboom()\n```\n",
+    )
     nb = to_notebook(main)
     assert [c.source for c in nb.cells][::2] == ["y = 2", "boom()"]
     assert nb.cells[1].source.endswith("_dlact_check_inline((y * 3), 'y * 3', 'a.qmd:4')")
@@ -57,8 +63,12 @@ def test_inline_values_must_print_as_the_reader_should_see_them():
 
     shown = Shown()
     assert check_inline(shown, "Markdown('$x$')") is shown
-    for bad, printed in [(np.int64(32), "np.int64(32)"), (0.1 + 0.2, "0.30000000000000004"),
-                         (np.array([1, 2]), "array([1, 2])"), (True, "True")]:
+    for bad, printed in [
+        (np.int64(32), "np.int64(32)"),
+        (0.1 + 0.2, "0.30000000000000004"),
+        (np.array([1, 2]), "array([1, 2])"),
+        (True, "True"),
+    ]:
         with pytest.raises(InlineValueError, match=re.escape(printed)) as caught:
             check_inline(bad, "cm[1, 1]", "_binary.qmd:12")
         assert "`cm[1, 1]` at _binary.qmd:12" in str(caught.value)
@@ -66,8 +76,10 @@ def test_inline_values_must_print_as_the_reader_should_see_them():
 
 
 def test_longer_fences_and_other_languages(tmp_path):
-    main = write(tmp_path / "a.qmd",
-                 "````{python}\n```\nnot a fence end\n````\n\n```{ojs}\nviewof x = 1\n```\n")
+    main = write(
+        tmp_path / "a.qmd",
+        "````{python}\n```\nnot a fence end\n````\n\n```{ojs}\nviewof x = 1\n```\n",
+    )
     blocks = read_blocks(main)
     assert len(blocks) == 1 and blocks[0].source == "```\nnot a fence end"
 

@@ -45,7 +45,8 @@ def render_log(built_site) -> str:
 
 def test_render_has_no_errors_or_warnings(render_log):
     problems = [
-        line for line in render_log.splitlines()
+        line
+        for line in render_log.splitlines()
         if re.search(r"\b(WARN(ING)?|ERROR)\b", line) and not any(h in line for h in HARMLESS)
     ]
     assert not problems, "\n".join(problems)
@@ -110,8 +111,9 @@ def test_results_in_freeze_match_recorded_inputs(render_log):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("chapter", yaml.safe_load((ROOT / "_quarto.yml").read_text())["notebooks"])
-def test_downloaded_notebook_runs_top_to_bottom(render_log, chapter, tmp_path, stroke_csv,
-                                                fit_cache, monkeypatch):
+def test_downloaded_notebook_runs_top_to_bottom(
+    render_log, chapter, tmp_path, stroke_csv, fit_cache, monkeypatch
+):
     """A student's download runs on its own, in a fresh kernel, from any folder."""
     import nbclient
     import nbformat
@@ -123,8 +125,12 @@ def test_downloaded_notebook_runs_top_to_bottom(render_log, chapter, tmp_path, s
     monkeypatch.setenv("DLACT_RESULTS_DIR", str(tmp_path / "results"))
     monkeypatch.setenv("DLACT_STROKE_DATA", str(stroke_csv))
     monkeypatch.setenv("DLACT_FIT_CACHE", str(fit_cache))
-    nbclient.NotebookClient(notebook, timeout=900, kernel_name="python3",
-                            resources={"metadata": {"path": str(tmp_path)}}).execute()
+    nbclient.NotebookClient(
+        notebook,
+        timeout=900,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(tmp_path)}},
+    ).execute()
 
 
 # --------------------------------------------------------------------------
@@ -149,15 +155,21 @@ def prose_of_page(html: str) -> str:
 
 
 def reader_problems(text: str, where: str) -> list[str]:
-    found = [f"{where}: {m.group(0)!r} in ...{text[max(m.start() - 60, 0):m.end() + 40]!r}"
-             for m in REPRS.finditer(text)]
-    found += [f"{where}: nan in ...{text[max(m.start() - 60, 0):m.end() + 40]!r}"
-              for m in NAN.finditer(text)]
+    found = [
+        f"{where}: {m.group(0)!r} in ...{text[max(m.start() - 60, 0) : m.end() + 40]!r}"
+        for m in REPRS.finditer(text)
+    ]
+    found += [
+        f"{where}: nan in ...{text[max(m.start() - 60, 0) : m.end() + 40]!r}"
+        for m in NAN.finditer(text)
+    ]
     return found
 
 
 def html_pages() -> list[Path]:
-    pages = [SITE / Path(p).with_suffix(".html") for p in _book()["chapters"] + _book()["appendices"]]
+    pages = [
+        SITE / Path(p).with_suffix(".html") for p in _book()["chapters"] + _book()["appendices"]
+    ]
     return pages + [SITE / "slides" / "lecture.html"]
 
 
@@ -185,22 +197,28 @@ def pdf_pages(pdf: Path) -> list[str]:
 
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext is not installed (Debian: poppler-utils): PDF text checks need it")
-    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
     return text.split("\f")
 
 
 @pytest.mark.parametrize("which", ["book", "deck"])
 def test_pdfs_show_no_python_reprs_or_nan(render_log, which):
-    pdf = (SITE / f"{_book()['output-file']}.pdf" if which == "book"
-           else SITE / "slides" / "lecture.pdf")
+    pdf = (
+        SITE / f"{_book()['output-file']}.pdf"
+        if which == "book"
+        else SITE / "slides" / "lecture.pdf"
+    )
     if not pdf.is_file():
         pytest.skip(f"{pdf.name} was not built (the deck's PDF needs chromium)")
     problems = []
     for number, page in enumerate(pdf_pages(pdf), start=1):
         # code output in a PDF cannot be told from prose: only reprs that never belong
         for m in re.finditer(r"np\.(int|float)\d+\(|\bnan\b", page):
-            problems.append(f"{pdf.name} page {number}: {page[max(m.start() - 60, 0):m.end() + 30]!r}")
+            problems.append(
+                f"{pdf.name} page {number}: {page[max(m.start() - 60, 0) : m.end() + 30]!r}"
+            )
     assert not problems, "\n".join(problems)
 
 
@@ -212,10 +230,14 @@ def test_book_figures_are_not_empty(render_log):
         soup = BeautifulSoup(page.read_text(), "html.parser")
         for figure in soup.select("figure, div.quarto-float"):
             images = figure.find_all("img")
-            if figure.find("svg") is not None or figure.select(".observablehq, .cell-output-display"):
+            if figure.find("svg") is not None or figure.select(
+                ".observablehq, .cell-output-display"
+            ):
                 continue
             if not images:
-                problems.append(f"{page.name}: a figure with no image: {figure.get_text(' ')[:80]!r}")
+                problems.append(
+                    f"{page.name}: a figure with no image: {figure.get_text(' ')[:80]!r}"
+                )
             for img in images:
                 src = (page.parent / img["src"]).resolve()
                 if not src.is_file() or src.stat().st_size < 1000:
@@ -257,7 +279,7 @@ def test_every_deck_pdf_page_has_ink_below_its_title(render_log, tmp_path):
     for png in sorted(tmp_path.glob("p-*.pgm")):
         pixels = np.asarray(Image.open(png), dtype=float)
         height = pixels.shape[0]
-        body = pixels[int(0.18 * height): int(0.92 * height)]  # below the title, above the number
+        body = pixels[int(0.18 * height) : int(0.92 * height)]  # below the title, above the number
         if (body < 200).mean() < 0.003:
             blank.append(png.stem.split("-")[-1])
     assert not blank, f"deck PDF pages with nothing below the title: {blank}"

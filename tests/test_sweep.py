@@ -28,7 +28,7 @@ def test_draws_each_curve_on_its_own_panel():
         assert np.allclose(line.get_xdata(), w)
         assert np.allclose(line.get_ydata(), values)
         assert a.get_ylabel() == name
-        assert a.get_lines()[1].get_xdata()[0] == 0.5   # the mark
+        assert a.get_lines()[1].get_xdata()[0] == 0.5  # the mark
     assert result.axes[-1].get_xlabel() == "$w$"
     assert result.marked == 0.5
     assert "curves=['a', 'b']" in repr(result)

@@ -38,8 +38,17 @@ STROKE_ROWS = 5_110
 STROKE_FILENAMES = ("healthcare-dataset-stroke-data.csv", "stroke.csv")
 
 RAW_COLUMNS = (
-    "id", "gender", "age", "hypertension", "heart_disease", "ever_married",
-    "work_type", "Residence_type", "avg_glucose_level", "bmi", "smoking_status",
+    "id",
+    "gender",
+    "age",
+    "hypertension",
+    "heart_disease",
+    "ever_married",
+    "work_type",
+    "Residence_type",
+    "avg_glucose_level",
+    "bmi",
+    "smoking_status",
     "stroke",
 )
 TARGET = "stroke"
@@ -59,13 +68,26 @@ RECIPE = {
 }
 
 FEATURE_COLUMNS = (
-    "gender_Female", "gender_Male", "ever_married_No", "ever_married_Yes",
-    "Residence_type_Rural", "Residence_type_Urban", "work_type_Govt_job",
-    "work_type_Never_worked", "work_type_Private", "work_type_Self-employed",
-    "work_type_children", "smoking_status_Unknown",
-    "smoking_status_formerly smoked", "smoking_status_never smoked",
-    "smoking_status_smokes", "hypertension", "heart_disease", "age",
-    "avg_glucose_level", "bmi",
+    "gender_Female",
+    "gender_Male",
+    "ever_married_No",
+    "ever_married_Yes",
+    "Residence_type_Rural",
+    "Residence_type_Urban",
+    "work_type_Govt_job",
+    "work_type_Never_worked",
+    "work_type_Private",
+    "work_type_Self-employed",
+    "work_type_children",
+    "smoking_status_Unknown",
+    "smoking_status_formerly smoked",
+    "smoking_status_never smoked",
+    "smoking_status_smokes",
+    "hypertension",
+    "heart_disease",
+    "age",
+    "avg_glucose_level",
+    "bmi",
 )
 
 SPLIT_FILES = ("x_train", "x_val", "x_test", "y_train", "y_val", "y_test")
@@ -290,8 +312,12 @@ def preprocess_stroke(raw: pd.DataFrame) -> StrokeSplits:
         return y.reset_index(drop=True).astype(int)
 
     splits = StrokeSplits(
-        features_of(X_train), features_of(X_val), features_of(X_test),
-        target_of(y_train), target_of(y_val), target_of(y_test),
+        features_of(X_train),
+        features_of(X_val),
+        features_of(X_test),
+        target_of(y_train),
+        target_of(y_val),
+        target_of(y_test),
     )
     if tuple(splits.X_train.columns) != FEATURE_COLUMNS:
         raise DataError(
@@ -375,7 +401,5 @@ def load_iris_splits(random_state: int = 24) -> IrisSplits:
     iris = load_iris()
     features = pd.DataFrame(iris.data, columns=list(IRIS_FEATURES))
     target = iris.target.reshape(-1, 1)
-    X_train, X_test, y_train, y_test = train_test_split(
-        features, target, random_state=random_state
-    )
+    X_train, X_test, y_train, y_test = train_test_split(features, target, random_state=random_state)
     return IrisSplits(X_train, X_test, y_train, y_test, iris.target_names)

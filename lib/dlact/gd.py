@@ -345,6 +345,14 @@ def gd_path(
     if not is_int(steps) or steps < 1:
         raise ValueError(f"steps must be a positive integer, got {steps!r}")
     epochs = math.ceil(steps / math.ceil(len(X) / batch_size))
-    trace = gradient_descent(grad_fn, theta0, X, y, learning_rate=learning_rate,
-                             epochs=epochs, batch_size=batch_size, seed=seed)
+    trace = gradient_descent(
+        grad_fn,
+        theta0,
+        X,
+        y,
+        learning_rate=learning_rate,
+        epochs=epochs,
+        batch_size=batch_size,
+        seed=seed,
+    )
     return trace.params[: steps + 1], [np.sort(step.indices) for step in trace.steps[:steps]]

@@ -169,11 +169,11 @@ def landscape_loss(x):
     """
     x = np.asarray(x, dtype=float)
     return (
-        0.9 * (1.0 - np.tanh(1.5 * (x - 6.7)))       # the step: plateau on the left
-        - 0.75 * np.exp(-((x - 1.7) ** 2) / 0.4)     # local well
-        - 0.55 * np.exp(-((x - 8.6) ** 2) / 0.9)     # global well
-        + 1.2 * np.exp(-2.2 * x)                     # left wall
-        + 0.9 * np.exp(1.6 * (x - 10.6))             # right wall
+        0.9 * (1.0 - np.tanh(1.5 * (x - 6.7)))  # the step: plateau on the left
+        - 0.75 * np.exp(-((x - 1.7) ** 2) / 0.4)  # local well
+        - 0.55 * np.exp(-((x - 8.6) ** 2) / 0.9)  # global well
+        + 1.2 * np.exp(-2.2 * x)  # left wall
+        + 0.9 * np.exp(1.6 * (x - 10.6))  # right wall
         + 0.6
     )
 

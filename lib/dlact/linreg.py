@@ -32,8 +32,6 @@ __all__ = [
 ]
 
 
-
-
 def _linear_inputs(
     theta: Any, x: Any, y: Any | None = None
 ) -> tuple[float, float, np.ndarray, np.ndarray | None]:
@@ -206,8 +204,13 @@ def least_squares_grad(w: np.ndarray, X: np.ndarray, y: np.ndarray) -> np.ndarra
 
 
 def sgd_learning_curve(
-    X: np.ndarray, y: np.ndarray, learning_rate: float, epochs: int, seed: int,
-    *, blow_up: float = 1000.0,
+    X: np.ndarray,
+    y: np.ndarray,
+    learning_rate: float,
+    epochs: int,
+    seed: int,
+    *,
+    blow_up: float = 1000.0,
 ) -> tuple[np.ndarray, np.ndarray, bool]:
     """Training loss per epoch of stochastic gradient descent on :func:`least_squares_loss`.
 
@@ -231,16 +234,23 @@ def sgd_learning_curve(
     n, d = X.shape
     initial = least_squares_loss(np.zeros(d), X, y)
     with np.errstate(over="ignore", invalid="ignore"):  # a very high rate overflows
-        trace = stochastic_gradient_descent(least_squares_grad, np.zeros(d), X, y,
-                                            learning_rate=learning_rate, epochs=epochs,
-                                            seed=seed, loss_fn=least_squares_loss)
+        trace = stochastic_gradient_descent(
+            least_squares_grad,
+            np.zeros(d),
+            X,
+            y,
+            learning_rate=learning_rate,
+            epochs=epochs,
+            seed=seed,
+            loss_fn=least_squares_loss,
+        )
     seen = trace.losses  # the loss of each example, before the step it takes
     over = np.flatnonzero(seen > blow_up * initial)
     if over.size:
         seen = seen[: over[0] + 1]
     losses, at = [initial], [0.0]
     for epoch, start in enumerate(range(0, len(seen), n)):
-        epoch_losses = seen[start:start + n]
+        epoch_losses = seen[start : start + n]
         losses.append(float(np.mean(epoch_losses)))
         at.append(epoch + len(epoch_losses) / n)
     return np.array(at), np.array(losses), bool(over.size)

@@ -235,9 +235,7 @@ def get_activation(activation: str | Activation | None) -> Activation:
 # --------------------------------------------------------------------------
 
 
-def dense(
-    X: Any, W: Any, b: Any, activation: str | Activation | None = None
-) -> np.ndarray:
+def dense(X: Any, W: Any, b: Any, activation: str | Activation | None = None) -> np.ndarray:
     r"""A dense layer in matrix form: :math:`\mathbf{A} = \phi(\mathbf{XW} + \mathbf{b})`.
 
     Parameters

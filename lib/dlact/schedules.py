@@ -34,8 +34,6 @@ __all__ = [
 ]
 
 
-
-
 class Schedule:
     """A learning rate that depends on the step (or epoch) number.
 

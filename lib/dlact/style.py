@@ -128,9 +128,7 @@ STYLES: Mapping[str, Mapping[str, Any]] = {
 
 def _check_name(name: str) -> str:
     if not isinstance(name, str) or name.strip().lower() not in STYLES:
-        raise ValueError(
-            f"unknown plot style {name!r}; choose one of {sorted(STYLES)}"
-        )
+        raise ValueError(f"unknown plot style {name!r}; choose one of {sorted(STYLES)}")
     return name.strip().lower()
 
 

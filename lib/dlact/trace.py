@@ -21,8 +21,6 @@ __all__ = ["Step", "Trace"]
 LossFn = Callable[[np.ndarray, np.ndarray, np.ndarray], float]
 
 
-
-
 def _frozen(values: Any) -> np.ndarray:
     array = np.array(values, dtype=float)
     array.setflags(write=False)

@@ -15,9 +15,7 @@ def single_axes(ax: Axes | None, func: str) -> Axes:
         _, ax = plt.subplots()
         return ax
     if not isinstance(ax, Axes):
-        raise ValueError(
-            f"{func}: ax must be a matplotlib Axes or None, got {type(ax).__name__}"
-        )
+        raise ValueError(f"{func}: ax must be a matplotlib Axes or None, got {type(ax).__name__}")
     return ax
 
 

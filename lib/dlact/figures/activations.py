@@ -28,7 +28,9 @@ class SigmoidPlot:
         return short_repr(self, z_range=(float(self.z[0]), float(self.z[-1])))
 
 
-def plot_sigmoid(ax: Axes | None = None, z_range: tuple[float, float] = (-10, 10), *, num: int = 200):
+def plot_sigmoid(
+    ax: Axes | None = None, z_range: tuple[float, float] = (-10, 10), *, num: int = 200
+):
     """Plot the sigmoid (logistic) function ``σ(z) = 1 / (1 + exp(-z))``.
 
     Dashed lines mark its limits 0 and 1, and a dot marks ``σ(0) = 0.5``.

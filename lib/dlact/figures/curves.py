@@ -99,22 +99,33 @@ def plot_learning_curves_by_rate(ax: Axes | None = None, *, epochs: int = 30, se
     losses, epochs_drawn, blew_up = {}, {}, {}
     for name, lr in LEARNING_RATES.items():
         epochs_drawn[name], losses[name], blew_up[name] = sgd_learning_curve(
-            X, y, lr, epochs, seed + 1)
+            X, y, lr, epochs, seed + 1
+        )
 
     colours = {"very high": "C6", "high": "C2", "low": "C0", "good": "C1"}
     for name, lr in LEARNING_RATES.items():
-        ax.plot(epochs_drawn[name], losses[name], color=colours[name],
-                label=rf"{name} ($\eta = {lr:g}$)")
+        ax.plot(
+            epochs_drawn[name],
+            losses[name],
+            color=colours[name],
+            label=rf"{name} ($\eta = {lr:g}$)",
+        )
     initial = losses["good"][0]
     ax.set_xlim(-0.02 * epochs, epochs)  # a little room: "very high" shoots up at the start
     ax.set_ylim(0, 1.15 * initial)
     for name, blown in blew_up.items():
         if blown:
-            ax.annotate("blows up", xy=(epochs_drawn[name][-1], 1.08 * initial),
-                        xytext=(0.05 * epochs, 1.08 * initial), ha="left", va="center",
-                        arrowprops={"arrowstyle": "->", "color": colours[name]})
+            ax.annotate(
+                "blows up",
+                xy=(epochs_drawn[name][-1], 1.08 * initial),
+                xytext=(0.05 * epochs, 1.08 * initial),
+                ha="left",
+                va="center",
+                arrowprops={"arrowstyle": "->", "color": colours[name]},
+            )
     ax.set_xlabel("Epoch")
     ax.set_ylabel("Training loss (MSE)")
     ax.legend(loc="upper right", title="learning rate")
-    return LearningCurvesPlot(ax, ax.figure, dict(LEARNING_RATES), epochs_drawn, losses, blew_up,
-                              X, y)
+    return LearningCurvesPlot(
+        ax, ax.figure, dict(LEARNING_RATES), epochs_drawn, losses, blew_up, X, y
+    )

@@ -51,8 +51,9 @@ class GDPath:
     left_range_at: int | None
 
     def __repr__(self) -> str:
-        return short_repr(self, learning_rate=self.learning_rate, steps=len(self.x) - 1,
-                          diverged=self.diverged)
+        return short_repr(
+            self, learning_rate=self.learning_rate, steps=len(self.x) - 1, diverged=self.diverged
+        )
 
 
 @dataclass(repr=False)
@@ -191,8 +192,9 @@ def plot_gd_paths(
     for i, path in enumerate(paths):
         a = axs[0] if shared else axs[i]
         if not shared or i == 0:
-            a.plot(x_grid, loss_grid, color="0.35", lw=mpl.rcParams["lines.linewidth"] * 0.8,
-                   zorder=1)
+            a.plot(
+                x_grid, loss_grid, color="0.35", lw=mpl.rcParams["lines.linewidth"] * 0.8, zorder=1
+            )
         _draw_path(a, path, f"C{i % 7}", shared, grad, (lo, hi), loss_grid.max() + 0.05 * span)
     for a in axs:
         a.set_xlim(lo, hi)
@@ -228,8 +230,15 @@ def _panels(ax, n: int, func: str) -> list[Axes]:
         ncols = n if wide else min(n, 2)
         nrows = -(-n // ncols)
         w, h = mpl.rcParams["figure.figsize"]
-        return axes_list(None, n, func, ncols=ncols, sharex=True, sharey=True,
-                         figsize=(w, h if nrows == 1 else h * 0.68 * nrows))
+        return axes_list(
+            None,
+            n,
+            func,
+            ncols=ncols,
+            sharex=True,
+            sharey=True,
+            figsize=(w, h if nrows == 1 else h * 0.68 * nrows),
+        )
     if isinstance(ax, Axes):
         return [ax]
     return axes_list(ax, n, func)
@@ -241,25 +250,55 @@ def _draw_path(a: Axes, path: GDPath, colour: str, shared: bool, grad, x_range, 
     name = f"{path.label} ({eta})" if path.label else eta
     if path.diverged:
         name += ", leaves the plot"
-    a.plot(path.x, path.loss, "-o", color=colour, lw=mpl.rcParams["lines.linewidth"] * 0.6,
-           markersize=mpl.rcParams["lines.markersize"] * 0.9, zorder=3,
-           label=name if shared else None)
-    a.plot(path.x[:1], path.loss[:1], "o", color=colour, markeredgecolor="black",
-           markersize=mpl.rcParams["lines.markersize"] * 1.4, zorder=4)
+    a.plot(
+        path.x,
+        path.loss,
+        "-o",
+        color=colour,
+        lw=mpl.rcParams["lines.linewidth"] * 0.6,
+        markersize=mpl.rcParams["lines.markersize"] * 0.9,
+        zorder=3,
+        label=name if shared else None,
+    )
+    a.plot(
+        path.x[:1],
+        path.loss[:1],
+        "o",
+        color=colour,
+        markeredgecolor="black",
+        markersize=mpl.rcParams["lines.markersize"] * 1.4,
+        zorder=4,
+    )
     if path.diverged:
         # An arrow from the last iterate towards where the next one lies, off the plot.
         last_x, last_y = path.x[-1], path.loss[-1]
         with np.errstate(over="ignore", invalid="ignore"):
             step = -path.learning_rate * float(np.asarray(grad(last_x), dtype=float))
         edge = x_range[1] if step > 0 else x_range[0]
-        a.annotate("", xy=(edge, y_top), xytext=(last_x, last_y), annotation_clip=False,
-                   arrowprops={"arrowstyle": "->", "color": colour, "ls": "--",
-                               "lw": mpl.rcParams["lines.linewidth"] * 0.6})
+        a.annotate(
+            "",
+            xy=(edge, y_top),
+            xytext=(last_x, last_y),
+            annotation_clip=False,
+            arrowprops={
+                "arrowstyle": "->",
+                "color": colour,
+                "ls": "--",
+                "lw": mpl.rcParams["lines.linewidth"] * 0.6,
+            },
+        )
         if not shared:  # (on a shared Axes, the legend says it)
-            a.text(0.5, 0.45, f"leaves the\nplot after\n{path.left_range_at} steps",
-                   transform=a.transAxes, ha="center", va="center", color="0.1",
-                   fontsize="small",
-                   bbox={"boxstyle": "round", "fc": "white", "ec": colour, "alpha": 0.9})
+            a.text(
+                0.5,
+                0.45,
+                f"leaves the\nplot after\n{path.left_range_at} steps",
+                transform=a.transAxes,
+                ha="center",
+                va="center",
+                color="0.1",
+                fontsize="small",
+                bbox={"boxstyle": "round", "fc": "white", "ec": colour, "alpha": 0.9},
+            )
     if not shared:
         a.set_title(path.label if path.label else eta)
         if path.label:

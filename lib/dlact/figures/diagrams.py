@@ -89,7 +89,9 @@ def plot_classifier_network(
     for name, value in (("n_inputs", n_inputs), ("n_hidden", n_hidden), ("n_outputs", n_outputs)):
         sizes[name] = positive_int(value, name, func)
         if sizes[name] > _MAX_NEURONS:
-            raise ValueError(f"{func}: {name} must be at most {_MAX_NEURONS} to be drawn, got {value}")
+            raise ValueError(
+                f"{func}: {name} must be at most {_MAX_NEURONS} to be drawn, got {value}"
+            )
     n_in, n_hid, n_out = sizes["n_inputs"], sizes["n_hidden"], sizes["n_outputs"]
     default_in = IRIS_FEATURES if n_in == 4 else [f"$x_{{{i + 1}}}$" for i in range(n_in)]
     default_out = IRIS_SPECIES if n_out == 3 else [f"class {i + 1}" for i in range(n_out)]
@@ -128,24 +130,40 @@ def plot_classifier_network(
     fills = {"input": "#BFE1F5", "hidden": "#FFE2B3", "output": "#C9EBDD"}
     edges = {"input": "#0072B2", "hidden": "#A65F00", "output": "#007A5A"}
     for layer, pos in positions.items():
-        ax.scatter(pos[:, 0], pos[:, 1], s=diameter**2, c=fills[layer], edgecolors=edges[layer],
-                   linewidths=max(1.0, 0.6 * mpl.rcParams["lines.linewidth"]), zorder=3,
-                   label=layer)
+        ax.scatter(
+            pos[:, 0],
+            pos[:, 1],
+            s=diameter**2,
+            c=fills[layer],
+            edgecolors=edges[layer],
+            linewidths=max(1.0, 0.6 * mpl.rcParams["lines.linewidth"]),
+            zorder=3,
+            label=layer,
+        )
 
     gap = 0.5 * diameter + 0.4 * mpl.rcParams["font.size"]
     for (x, y), text in zip(positions["input"], input_labels, strict=True):
-        ax.annotate(text, (x, y), xytext=(-gap, 0), textcoords="offset points",
-                    ha="right", va="center")
+        ax.annotate(
+            text, (x, y), xytext=(-gap, 0), textcoords="offset points", ha="right", va="center"
+        )
     for (x, y), text in zip(positions["output"], output_labels, strict=True):
-        ax.annotate(text, (x, y), xytext=(gap, 0), textcoords="offset points",
-                    ha="left", va="center")
+        ax.annotate(
+            text, (x, y), xytext=(gap, 0), textcoords="offset points", ha="left", va="center"
+        )
     titles = {
         0.0: f"Input layer\n{n_in} feature{'s' if n_in > 1 else ''}",
         1.0: f"Hidden layer\n{n_hid} neurons, ReLU",
         2.0: f"Output layer\n{n_out} neurons, softmax",
     }
     for x, title in titles.items():
-        ax.text(x, 1.0, title, transform=ax.get_xaxis_transform(), ha="center", va="bottom",
-                linespacing=1.3)
+        ax.text(
+            x,
+            1.0,
+            title,
+            transform=ax.get_xaxis_transform(),
+            ha="center",
+            va="bottom",
+            linespacing=1.3,
+        )
     ax.set_axis_off()
     return NetworkDiagram(ax, fig, positions, input_labels, output_labels, len(segments))

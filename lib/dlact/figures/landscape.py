@@ -44,9 +44,12 @@ class LandscapePlot:
     plateau: tuple[float, float]
 
     def __repr__(self) -> str:
-        return short_repr(self, global_min=round(self.global_min[0], 3),
-                          local_min=round(self.local_min[0], 3),
-                          plateau=tuple(round(v, 2) for v in self.plateau))
+        return short_repr(
+            self,
+            global_min=round(self.global_min[0], 3),
+            local_min=round(self.local_min[0], 3),
+            plateau=tuple(round(v, 2) for v in self.plateau),
+        )
 
 
 def plot_loss_landscape(ax: Axes | None = None):
@@ -78,10 +81,26 @@ def plot_loss_landscape(ax: Axes | None = None):
     ax.plot(x, y, color="0.2", zorder=2)
     ax.axvspan(*plateau, color="C5", alpha=0.25, lw=0, zorder=0, label="Plateau")
     ms = mpl.rcParams["lines.markersize"]
-    ax.plot(*global_min, marker="*", ls="none", color="C1", markeredgecolor="black",
-            markersize=ms * 2.6, zorder=4, label="Global minimum")
-    ax.plot(*local_min, marker="X", ls="none", color="C0", markeredgecolor="black",
-            markersize=ms * 1.8, zorder=4, label="Local minimum")
+    ax.plot(
+        *global_min,
+        marker="*",
+        ls="none",
+        color="C1",
+        markeredgecolor="black",
+        markersize=ms * 2.6,
+        zorder=4,
+        label="Global minimum",
+    )
+    ax.plot(
+        *local_min,
+        marker="X",
+        ls="none",
+        color="C0",
+        markeredgecolor="black",
+        markersize=ms * 1.8,
+        zorder=4,
+        label="Local minimum",
+    )
     ax.set_xlim(lo, hi)
     span = y.max() - y.min()
     ax.set_ylim(y.min() - 0.08 * span, y.max() + 0.05 * span)

@@ -66,8 +66,9 @@ def plot_mse_vs_cross_entropy(ax: Axes | None = None, *, num: int = 400, y_max: 
         raise ValueError(f"{func}: y_max must be a finite number > 1, got {y_max!r}")
 
     # Dense near 0, where -log p is steep, and even elsewhere; p stays in (0, 1].
-    p = np.unique(np.concatenate([np.geomspace(1e-4, 0.05, num // 4),
-                                  np.linspace(0.05, 1.0, num - num // 4)]))
+    p = np.unique(
+        np.concatenate([np.geomspace(1e-4, 0.05, num // 4), np.linspace(0.05, 1.0, num - num // 4)])
+    )
     # The library's own losses, one positive example (y = 1) at a time.
     squared_error = np.array([mse([1.0], [q]) for q in p])
     cross_entropy = np.array([binary_crossentropy([1.0], [q], eps=0.0) for q in p])

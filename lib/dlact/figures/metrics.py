@@ -41,7 +41,9 @@ def _binary_inputs(y_true, y_score, func: str) -> tuple[np.ndarray, np.ndarray]:
     try:
         y_true_num = y_true.astype(float)
     except (TypeError, ValueError):
-        raise ValueError(f"{func}: y_true must hold the labels 0 and 1, got {np.unique(y_true)}") from None
+        raise ValueError(
+            f"{func}: y_true must hold the labels 0 and 1, got {np.unique(y_true)}"
+        ) from None
     if not np.isin(y_true_num, (0.0, 1.0)).all():
         raise ValueError(
             f"{func}: y_true must hold the labels 0 and 1 only, got {np.unique(y_true).tolist()}"
@@ -72,7 +74,11 @@ def _curve(display_cls, y_true, y_score, ax, name, func: str, xlabel: str, ylabe
     _both_classes(y_true, func)
     ax = single_axes(ax, func)
     display = display_cls.from_predictions(
-        y_true, y_score, name=name, ax=ax, plot_chance_level=True,
+        y_true,
+        y_score,
+        name=name,
+        ax=ax,
+        plot_chance_level=True,
         chance_level_kw={"color": "0.4", "linestyle": "--", "linewidth": 1.2},
     )
     display.ax_.set_xlabel(xlabel)
@@ -104,8 +110,16 @@ def plot_roc(y_true, y_score, ax: Axes | None = None, name: str | None = None) -
     sklearn.metrics.RocCurveDisplay
         With ``fpr``, ``tpr``, ``roc_auc``, ``ax_`` and ``figure_``.
     """
-    return _curve(RocCurveDisplay, y_true, y_score, ax, name, "plot_roc",
-                  "False positive rate", "True positive rate")
+    return _curve(
+        RocCurveDisplay,
+        y_true,
+        y_score,
+        ax,
+        name,
+        "plot_roc",
+        "False positive rate",
+        "True positive rate",
+    )
 
 
 def plot_precision_recall(
@@ -132,8 +146,16 @@ def plot_precision_recall(
     sklearn.metrics.PrecisionRecallDisplay
         With ``precision``, ``recall``, ``average_precision``, ``ax_`` and ``figure_``.
     """
-    return _curve(PrecisionRecallDisplay, y_true, y_score, ax, name, "plot_precision_recall",
-                  "Recall", "Precision")
+    return _curve(
+        PrecisionRecallDisplay,
+        y_true,
+        y_score,
+        ax,
+        name,
+        "plot_precision_recall",
+        "Recall",
+        "Precision",
+    )
 
 
 def plot_confusion_matrix(
@@ -179,7 +201,9 @@ def plot_confusion_matrix(
     try:
         threshold = float(threshold)
     except (TypeError, ValueError):
-        raise ValueError(f"{func}: threshold must be a number in [0, 1], got {threshold!r}") from None
+        raise ValueError(
+            f"{func}: threshold must be a number in [0, 1], got {threshold!r}"
+        ) from None
     if not 0.0 <= threshold <= 1.0:  # also rejects NaN
         raise ValueError(f"{func}: threshold must be in [0, 1], got {threshold}")
     labels = labels_for(labels, 2, ("0", "1"), "labels", func)
@@ -187,8 +211,14 @@ def plot_confusion_matrix(
     ax = single_axes(ax, func)
     y_pred = (y_score > threshold).astype(int)
     display = ConfusionMatrixDisplay.from_predictions(
-        y_true, y_pred, labels=[0, 1], display_labels=labels, ax=ax,
-        cmap="Blues", colorbar=False, values_format="d",
+        y_true,
+        y_pred,
+        labels=[0, 1],
+        display_labels=labels,
+        ax=ax,
+        cmap="Blues",
+        colorbar=False,
+        values_format="d",
     )
     display.ax_.set_title(f"Threshold {threshold:g}")
     display.ax_.grid(False)

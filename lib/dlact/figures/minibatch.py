@@ -111,40 +111,79 @@ def plot_minibatch_paths(
     optimum = np.linalg.lstsq(A, y, rcond=None)[0]
     theta0 = np.array([-1.0, -2.5])
 
-    batch_sizes = {"Batch GD": n, f"Mini-batch GD (batch size {batch_size})": batch_size,
-                   "Stochastic GD (batch size 1)": 1}
+    batch_sizes = {
+        "Batch GD": n,
+        f"Mini-batch GD (batch size {batch_size})": batch_size,
+        "Stochastic GD (batch size 1)": 1,
+    }
     paths, used = {}, {}
     for name, size in batch_sizes.items():
-        paths[name], used[name] = gd_path(squared_error_grad, theta0, x, y,
-                                          learning_rate=learning_rate, steps=steps,
-                                          batch_size=size, seed=seed + 1)
+        paths[name], used[name] = gd_path(
+            squared_error_grad,
+            theta0,
+            x,
+            y,
+            learning_rate=learning_rate,
+            steps=steps,
+            batch_size=size,
+            seed=seed + 1,
+        )
 
     pts = np.vstack(list(paths.values()) + [optimum[None, :]])
     (w_lo, b_lo), (w_hi, b_hi) = pts.min(axis=0), pts.max(axis=0)
     pad_w, pad_b = 0.15 * (w_hi - w_lo) + 0.2, 0.15 * (b_hi - b_lo) + 0.2
-    W, B = np.meshgrid(np.linspace(w_lo - pad_w, w_hi + pad_w, 200),
-                       np.linspace(b_lo - pad_b, b_hi + pad_b, 200))
+    W, B = np.meshgrid(
+        np.linspace(w_lo - pad_w, w_hi + pad_w, 200), np.linspace(b_lo - pad_b, b_hi + pad_b, 200)
+    )
     L = squared_error_surface(W, B, x, y)
     levels = np.quantile(L, np.linspace(0.0, 0.95, 12) ** 2)[1:]
     ax.contourf(W, B, L, levels=np.r_[L.min(), levels, L.max()], cmap="Greys", alpha=0.35)
-    ax.contour(W, B, L, levels=levels, colors="0.55",
-               linewidths=0.6 * mpl.rcParams["lines.linewidth"] / 1.8)
+    ax.contour(
+        W,
+        B,
+        L,
+        levels=levels,
+        colors="0.55",
+        linewidths=0.6 * mpl.rcParams["lines.linewidth"] / 1.8,
+    )
 
     styles = {0: ("C0", "-", 1.0), 1: ("C2", "-", 0.7), 2: ("C1", "-", 0.55)}
     ms = mpl.rcParams["lines.markersize"]
     for i, (name, path) in enumerate(paths.items()):
         colour, ls, width = styles[i]
-        ax.plot(path[:, 0], path[:, 1], ls=ls, marker="o", markersize=ms * 0.45,
-                lw=mpl.rcParams["lines.linewidth"] * width, color=colour, label=name, zorder=3 + i)
-    ax.plot(*theta0, "o", color="white", markeredgecolor="black", markersize=ms * 1.2, zorder=6,
-            label="start")
-    ax.plot(*optimum, "*", color="#F0E442", markeredgecolor="black", markersize=ms * 2.2, zorder=6,
-            label="least-squares optimum")
+        ax.plot(
+            path[:, 0],
+            path[:, 1],
+            ls=ls,
+            marker="o",
+            markersize=ms * 0.45,
+            lw=mpl.rcParams["lines.linewidth"] * width,
+            color=colour,
+            label=name,
+            zorder=3 + i,
+        )
+    ax.plot(
+        *theta0,
+        "o",
+        color="white",
+        markeredgecolor="black",
+        markersize=ms * 1.2,
+        zorder=6,
+        label="start",
+    )
+    ax.plot(
+        *optimum,
+        "*",
+        color="#F0E442",
+        markeredgecolor="black",
+        markersize=ms * 2.2,
+        zorder=6,
+        label="least-squares optimum",
+    )
     ax.set_xlabel("$w$")
     ax.set_ylabel("$b$")
     ax.set_xlim(W.min(), W.max())
     ax.set_ylim(B.min(), B.max())
     ax.grid(False)
     ax.legend(loc="center left", bbox_to_anchor=(1.02, 0.5))
-    return MinibatchPathsPlot(ax, ax.figure, x, y, learning_rate, batch_sizes, paths, used,
-                              optimum)
+    return MinibatchPathsPlot(ax, ax.figure, x, y, learning_rate, batch_sizes, paths, used, optimum)

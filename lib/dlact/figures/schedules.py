@@ -37,7 +37,9 @@ def _schedule_values(name: str, schedule: Callable, epochs: np.ndarray, func: st
     try:
         values = np.asarray(schedule(epochs), dtype=float)
         if values.shape != epochs.shape:
-            values = np.broadcast_to(values, epochs.shape).astype(float) if values.ndim == 0 else None
+            values = (
+                np.broadcast_to(values, epochs.shape).astype(float) if values.ndim == 0 else None
+            )
     except Exception:  # noqa: BLE001 - not vectorised: call it on each epoch
         values = None
     if values is None:
@@ -92,8 +94,12 @@ def plot_lr_schedules(
             epochs_arr = np.asarray(epochs)
         except Exception:  # noqa: BLE001
             epochs_arr = np.asarray([])
-        if (epochs_arr.ndim != 1 or epochs_arr.size == 0
-                or not np.issubdtype(epochs_arr.dtype, np.integer) or np.any(epochs_arr < 0)):
+        if (
+            epochs_arr.ndim != 1
+            or epochs_arr.size == 0
+            or not np.issubdtype(epochs_arr.dtype, np.integer)
+            or np.any(epochs_arr < 0)
+        ):
             raise ValueError(
                 f"{func}: epochs must be a positive int or a 1-D array of epochs (ints >= 0), "
                 f"got {epochs!r}"
@@ -102,8 +108,14 @@ def plot_lr_schedules(
     rates = {name: _schedule_values(name, s, epochs_arr, func) for name, s in schedules.items()}
     styles = ["-", "--", "-.", ":"]
     for i, (name, values) in enumerate(rates.items()):
-        ax.plot(epochs_arr, values, drawstyle="steps-post", color=f"C{i % 7}",
-                ls=styles[i % len(styles)], label=name)
+        ax.plot(
+            epochs_arr,
+            values,
+            drawstyle="steps-post",
+            color=f"C{i % 7}",
+            ls=styles[i % len(styles)],
+            label=name,
+        )
     ax.set_xlabel("Epoch")
     ax.set_ylabel("Learning rate")
     ax.set_ylim(bottom=0)

@@ -97,9 +97,7 @@ def plot_weight_sweep(
         except (TypeError, ValueError):
             raise ValueError(f"{func}: curve {name!r} must be numbers") from None
         if v.shape != w.shape:
-            raise ValueError(
-                f"{func}: curve {name!r} has {v.size} values for {w.size} weights"
-            )
+            raise ValueError(f"{func}: curve {name!r} has {v.size} values for {w.size} weights")
         if not np.all(np.isfinite(v)):
             raise ValueError(f"{func}: curve {name!r} has NaN or infinite values")
         values[str(name)] = v
@@ -111,5 +109,6 @@ def plot_weight_sweep(
             a.axvline(float(mark), color="0.3", ls="--", lw=1.2, zorder=1)
     axs[-1].set_xlabel(xlabel)
     axs[-1].set_xlim(w[0], w[-1])
-    return WeightSweepPlot(tuple(axs), axs[0].figure, w, values,
-                           None if mark is None else float(mark))
+    return WeightSweepPlot(
+        tuple(axs), axs[0].figure, w, values, None if mark is None else float(mark)
+    )

@@ -133,12 +133,12 @@ def plot_history(
         metrics = (metrics,)
     metrics = list(metrics)
     if not metrics or not all(isinstance(m, str) for m in metrics):
-        raise ValueError(f"{func}: metrics must be a non-empty list of history keys, got {metrics!r}")
+        raise ValueError(
+            f"{func}: metrics must be a non-empty list of history keys, got {metrics!r}"
+        )
     missing = [m for m in metrics if m not in hist]
     if missing:
-        raise ValueError(
-            f"{func}: metric(s) {missing} not in the history; it has {sorted(hist)}"
-        )
+        raise ValueError(f"{func}: metric(s) {missing} not in the history; it has {sorted(hist)}")
 
     series: dict[str, np.ndarray] = {}
     for m in metrics:
@@ -163,11 +163,23 @@ def plot_history(
         if f"val_{m}" in series:
             a.plot(epochs, series[f"val_{m}"], color="C1", marker=marker, label="validation")
         if restored_epoch is not None:
-            a.axvline(restored_epoch, color="0.15", lw=1.5, ls="-", zorder=1,
-                      label=f"restored (epoch {restored_epoch})")
+            a.axvline(
+                restored_epoch,
+                color="0.15",
+                lw=1.5,
+                ls="-",
+                zorder=1,
+                label=f"restored (epoch {restored_epoch})",
+            )
         if stopped_epoch is not None:
-            a.axvline(stopped_epoch, color="0.15", lw=1.5, ls=":", zorder=1,
-                      label=f"stopped (epoch {stopped_epoch})")
+            a.axvline(
+                stopped_epoch,
+                color="0.15",
+                lw=1.5,
+                ls=":",
+                zorder=1,
+                label=f"stopped (epoch {stopped_epoch})",
+            )
         a.set_xlabel("Epoch")
         a.set_ylabel(metric_label(m))
         if n <= 12:

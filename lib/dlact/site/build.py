@@ -68,8 +68,13 @@ def _run(args: list[str], **extra: str) -> None:
     subprocess.run(args, cwd=ROOT, env=_env(**extra), check=True)
 
 
-def render(profile: str, *, fit_cache: Path | None = None, results: Path | None = None,
-           claims: str | None = None) -> None:
+def render(
+    profile: str,
+    *,
+    fit_cache: Path | None = None,
+    results: Path | None = None,
+    claims: str | None = None,
+) -> None:
     """``quarto render --profile PROFILE`` (the book first: it cleans ``_site/``).
 
     ``claims="report"`` lets the chapters run on past a contradicted claim, so
@@ -87,8 +92,9 @@ def render(profile: str, *, fit_cache: Path | None = None, results: Path | None 
     _run([find_quarto(), "render", "--profile", profile], QUARTO_PROFILE=profile, **extra)
 
 
-def site(*, fit_cache: Path | None = None, results: Path | None = None,
-         claims: str | None = None) -> None:
+def site(
+    *, fit_cache: Path | None = None, results: Path | None = None, claims: str | None = None
+) -> None:
     """Book, deck and notebooks into ``_site/``, and the deck's PDF where Chromium is."""
     fit_cache = fit_cache or ROOT / "_cache" / "fits"
     for profile in PROFILES:
@@ -131,7 +137,9 @@ def retrain() -> None:
 
     find_quarto()  # fail before touching anything
     stamp = time.strftime("%Y%m%d-%H%M%S")
-    backups = {path: path.with_name(f"{path.name}.before-retrain-{stamp}") for path in (FREEZE, SITE)}
+    backups = {
+        path: path.with_name(f"{path.name}.before-retrain-{stamp}") for path in (FREEZE, SITE)
+    }
     for path, backup in backups.items():
         if path.exists():
             shutil.copytree(path, backup)
@@ -150,7 +158,9 @@ def retrain() -> None:
             if backup.exists():
                 shutil.rmtree(path, ignore_errors=True)
                 backup.rename(path)
-        print("retrain failed: the previous _freeze/ and _site/ are back in place.", file=sys.stderr)
+        print(
+            "retrain failed: the previous _freeze/ and _site/ are back in place.", file=sys.stderr
+        )
         raise
     for backup in backups.values():
         shutil.rmtree(backup, ignore_errors=True)
@@ -167,7 +177,9 @@ def main(argv: list[str]) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except subprocess.CalledProcessError as exc:
-        print(f"error: {' '.join(map(str, exc.cmd))} failed (exit {exc.returncode})", file=sys.stderr)
+        print(
+            f"error: {' '.join(map(str, exc.cmd))} failed (exit {exc.returncode})", file=sys.stderr
+        )
         return 1
     return 0
 

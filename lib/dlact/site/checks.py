@@ -39,8 +39,11 @@ def grouped(claims: list[Claim], outcomes: dict[str, dict]) -> str:
             lines.append(f"  {section}")
             for claim in in_section:
                 outcome = outcomes.get(claim.ident)
-                detail = outcome["message"].split(": ", 1)[-1] if outcome else (
-                    f"never checked ({', '.join(claim.names)} not recorded)")
+                detail = (
+                    outcome["message"].split(": ", 1)[-1]
+                    if outcome
+                    else (f"never checked ({', '.join(claim.names)} not recorded)")
+                )
                 lines.append(f'    "{claim.says}"\n      {detail}')
     return "\n".join(lines)
 
@@ -55,8 +58,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{claim.names[0]:34} {results[claim.names[0]]['value']:>10.4g}   {claim.check}")
     failed = report(outcomes, claims)
     if failed:
-        print(f"\n{len(failed)} of {len(claims)} claims and bounds do not hold:\n"
-              + grouped(claims, outcomes), file=sys.stderr)
+        print(
+            f"\n{len(failed)} of {len(claims)} claims and bounds do not hold:\n"
+            + grouped(claims, outcomes),
+            file=sys.stderr,
+        )
         return 1
     print(f"All {len(claims)} claims and bounds hold.")
     return 0

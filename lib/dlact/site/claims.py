@@ -75,7 +75,9 @@ def _names_in(check: str, where: str) -> tuple[str, ...]:
     try:
         tree = ast.parse(check, mode="eval")
     except SyntaxError as exc:
-        raise ClaimsFileError(f"{where}: check {check!r} is not a Python expression: {exc.msg}") from exc
+        raise ClaimsFileError(
+            f"{where}: check {check!r} is not a Python expression: {exc.msg}"
+        ) from exc
     names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)} - set(CHECK_FUNCTIONS)
     if not names:
         raise ClaimsFileError(f"{where}: check {check!r} names no recorded value")
@@ -93,9 +95,13 @@ def _bound_claims(path: Path, source: str, bounds: dict) -> list[Claim]:
         what = entry.get("what") or name
         course = entry.get("course")
         says = f"{what} lies in [{low:g}, {high:g}]" + (
-            f" (the course's run: {course})" if course is not None else "")
-        claims.append(Claim(f"{path.name}#{name}", source, "", says,
-                            f"{low!r} <= {name} <= {high!r}", (name,)))
+            f" (the course's run: {course})" if course is not None else ""
+        )
+        claims.append(
+            Claim(
+                f"{path.name}#{name}", source, "", says, f"{low!r} <= {name} <= {high!r}", (name,)
+            )
+        )
     return claims
 
 
@@ -116,8 +122,16 @@ def read_claims_file(path: Path, root: Path = ROOT) -> list[Claim]:
         if not isinstance(entry, dict) or not {"section", "says", "check"} <= set(entry):
             raise ClaimsFileError(f"{where} needs 'section', 'says' and 'check'")
         check = str(entry["check"])
-        claims.append(Claim(f"{path.name}#{number}", source, str(entry["section"]),
-                            " ".join(str(entry["says"]).split()), check, _names_in(check, where)))
+        claims.append(
+            Claim(
+                f"{path.name}#{number}",
+                source,
+                str(entry["section"]),
+                " ".join(str(entry["says"]).split()),
+                check,
+                _names_in(check, where),
+            )
+        )
     return claims
 
 
@@ -139,7 +153,9 @@ def evaluate(claim: Claim, values: dict[str, float]) -> bool:
 
 def failure_message(claim: Claim, values: dict[str, float]) -> str:
     shown = ", ".join(f"{n} = {values[n]:.6g}" for n in claim.names)
-    return f"{claim.describe()} is contradicted by the results: {claim.check} is false with {shown}."
+    return (
+        f"{claim.describe()} is contradicted by the results: {claim.check} is false with {shown}."
+    )
 
 
 def mode() -> str:
@@ -183,8 +199,9 @@ class Ledger:
 def _write_outcome(folder: Path, claim: Claim, held: bool, message: str) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     safe = re.sub(r"[^A-Za-z0-9_.-]", "_", claim.ident)
-    (folder / f"{safe}.json").write_text(json.dumps(
-        {"ident": claim.ident, "held": held, "message": message, "says": claim.says}))
+    (folder / f"{safe}.json").write_text(
+        json.dumps({"ident": claim.ident, "held": held, "message": message, "says": claim.says})
+    )
 
 
 def read_outcomes(folder: Path) -> dict[str, dict]:
@@ -202,8 +219,10 @@ def report(outcomes: dict[str, dict], claims: list[Claim]) -> list[str]:
     for claim in claims:
         outcome = outcomes.get(claim.ident)
         if outcome is None:
-            problems.append(f"{claim.describe()} was never checked: "
-                            f"{', '.join(claim.names)} not recorded (was every chapter executed?)")
+            problems.append(
+                f"{claim.describe()} was never checked: "
+                f"{', '.join(claim.names)} not recorded (was every chapter executed?)"
+            )
         elif not outcome["held"]:
             problems.append(outcome["message"])
     return problems

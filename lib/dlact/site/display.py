@@ -141,13 +141,15 @@ def update_equation(
     step = -float(learning_rate) * gradient
     after = theta + step
     eta = format_number(learning_rate, 12)
-    return "\n".join([
-        "$$",
-        r"\begin{aligned}",
-        rf"\theta_{{{t + 1}}} &= \theta_{{{t}}} - \eta \nabla {loss_name} \\",
-        rf"&= {_column(theta, digits)} - {eta} {_column(gradient, digits)} \\",
-        rf"&= {_column(theta, digits)} + {_column(step, digits)}",
-        rf" = {_column(after, digits)} .",
-        r"\end{aligned}",
-        "$$",
-    ])
+    return "\n".join(
+        [
+            "$$",
+            r"\begin{aligned}",
+            rf"\theta_{{{t + 1}}} &= \theta_{{{t}}} - \eta \nabla {loss_name} \\",
+            rf"&= {_column(theta, digits)} - {eta} {_column(gradient, digits)} \\",
+            rf"&= {_column(theta, digits)} + {_column(step, digits)}",
+            rf" = {_column(after, digits)} .",
+            r"\end{aligned}",
+            "$$",
+        ]
+    )

@@ -95,7 +95,8 @@ def _hash_value(h, value) -> None:
 def _callback_settings(callback) -> dict:
     """A callback's settings: its public attributes of simple types (for the key)."""
     return {
-        k: v for k, v in vars(callback).items()
+        k: v
+        for k, v in vars(callback).items()
         if not k.startswith("_") and isinstance(v, (bool, int, float, str, type(None)))
     }
 
@@ -292,19 +293,22 @@ def cached_fit(model, *args, cache_dir: Path, **kwargs):
         with contextlib.redirect_stdout(tee):
             history = timed_fit(model, *args, **kwargs)
         optimizer = model.optimizer
-        _store(path, {
-            "format": CACHE_FORMAT,
-            "variables": _values(model.variables),
-            "optimizer": _values(optimizer.variables) if optimizer is not None else [],
-            "metrics": _values(_metric_variables(model)),
-            "stop_training": bool(getattr(model, "stop_training", False)),
-            "rng": _rng_state(),
-            "history": history.history,
-            "epoch": history.epoch,
-            "params": history.params,
-            "callbacks": [_callback_state(c) for c in callbacks],
-            "printed": "".join(tee.parts),
-        })
+        _store(
+            path,
+            {
+                "format": CACHE_FORMAT,
+                "variables": _values(model.variables),
+                "optimizer": _values(optimizer.variables) if optimizer is not None else [],
+                "metrics": _values(_metric_variables(model)),
+                "stop_training": bool(getattr(model, "stop_training", False)),
+                "rng": _rng_state(),
+                "history": history.history,
+                "epoch": history.epoch,
+                "params": history.params,
+                "callbacks": [_callback_state(c) for c in callbacks],
+                "printed": "".join(tee.parts),
+            },
+        )
         return history
 
     _build_for_restore(model, args, kwargs)
@@ -360,9 +364,11 @@ def enable(cache_dir: str | Path | None = None) -> Path | None:
         setattr(keras.Model, _ORIGINAL_FIT, original)
 
     if folder is None:
+
         def fit(self, *args, **kwargs):
             return timed_fit(self, *args, **kwargs)
     else:
+
         def fit(self, *args, **kwargs):
             return cached_fit(self, *args, cache_dir=folder, **kwargs)
 

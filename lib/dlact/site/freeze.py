@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parents[3]
 MANIFEST = "inputs.json"
 MODE_ENV_VAR = "DLACT_FREEZE"
 
+
 #: The documents with executable cells, relative to the project root.
 def executable_documents(root: Path = ROOT) -> list[Path]:
     """Every ``.qmd`` under ``chapters/`` and ``slides/`` (not partials) and ``index.qmd``
@@ -155,8 +156,13 @@ def find_stale(root: Path = ROOT) -> tuple[list[Stale], dict[str, str]]:
         if key not in recorded:
             stale.append(Stale(doc, "no record of the inputs its frozen results came from"))
         elif recorded[key] != current[key]:
-            stale.append(Stale(doc, "its sources, an included partial, lib/, the pinned "
-                                    "packages or the Keras backend changed"))
+            stale.append(
+                Stale(
+                    doc,
+                    "its sources, an included partial, lib/, the pinned "
+                    "packages or the Keras backend changed",
+                )
+            )
     return stale, current
 
 

@@ -24,8 +24,10 @@ from pathlib import Path
 WIDGET_TAGS = (
     re.compile(r'<script src="https://cdn\.jsdelivr\.net/npm/requirejs@[^"]*"[^>]*></script>\n?'),
     re.compile(r'<script src="https://cdn\.jsdelivr\.net/npm/jquery@[^"]*"[^>]*></script>\n?'),
-    re.compile(r"<script type=\"application/javascript\">define\('jquery', \[\],"
-               r"function\(\) \{return window\.jQuery;\}\)</script>\n?"),
+    re.compile(
+        r"<script type=\"application/javascript\">define\('jquery', \[\],"
+        r"function\(\) \{return window\.jQuery;\}\)</script>\n?"
+    ),
 )
 
 
@@ -60,7 +62,9 @@ def output_pages() -> list[Path]:
     pages = [Path(p) for p in listed.splitlines() if p.endswith(".html")]
     if pages:
         return pages
-    site = Path(os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", Path(__file__).resolve().parents[3] / "_site"))
+    site = Path(
+        os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", Path(__file__).resolve().parents[3] / "_site")
+    )
     return sorted(site.rglob("*.html"))
 
 

@@ -151,7 +151,7 @@ def check_inline(value, expr: str, origin: str = ""):
     raise InlineValueError(
         f"The inline expression `{expr}`{where} gives a {type(value).__module__}."
         f"{type(value).__qualname__}, which Quarto prints as {value!r}. Format it for the "
-        f"reader: f\"{{x:.3f}}\", f\"{{n:,}}\" or int(n)."
+        f'reader: f"{{x:.3f}}", f"{{n:,}}" or int(n).'
     )
 
 
@@ -182,5 +182,9 @@ def to_notebook(path: Path, *, inline_as_cells: bool = True):
             cell.metadata["origin"] = block.origin
             cells.append(cell)
     notebook = nbformat.v4.new_notebook(cells=cells)
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    notebook.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3",
+        "language": "python",
+    }
     return notebook
