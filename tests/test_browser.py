@@ -1108,3 +1108,25 @@ def test_screenshots(deck, slides, landmarks, site):
     written = {p.name for p in SCREENSHOTS.glob("*.png")}
     assert len(wanted) == 6, f"expected the title and five part slides, took {sorted(wanted)}"
     assert wanted | {"book-binary.png"} <= written
+
+
+def test_a_solution_opens_from_the_keyboard(site, browser, base_url):
+    """A folded solution's header is a button a keyboard user can reach and press."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        page.goto(f"{base_url}/chapters/binary.html", wait_until="load")
+        header = page.locator(
+            "#sec-binary-ex-threshold .callout-header[data-bs-toggle='collapse']"
+        ).first
+        assert header.get_attribute("role") == "button"
+        assert header.get_attribute("tabindex") == "0"
+        body = page.locator("#sec-binary-ex-threshold .callout-collapse").first
+        assert not body.is_visible()
+        header.focus()
+        assert page.evaluate("document.activeElement.getAttribute('role')") == "button"
+        page.keyboard.press("Enter")
+        body.wait_for(state="visible", timeout=5000)
+        assert "cheapest threshold" in body.inner_text()
+    finally:
+        context.close()

@@ -135,3 +135,44 @@ def test_share_with_ojs_finds_ojs_define_in_a_kernel_namespace():
 )
 def test_to_latex(coefficients, latex):
     assert PolynomialLoss(coefficients, (0, 1)).to_latex() == latex
+
+
+# --------------------------------------------------------------------------
+# Noise helps: the demo's loss as an average of noisy examples
+# --------------------------------------------------------------------------
+
+
+def test_noisy_examples_average_to_the_demo_loss():
+    from dlact.landscapes import noisy_examples
+
+    a = noisy_examples(n=400, noise=16.0, seed=3)
+    assert a.shape == (400,)
+    assert abs(a.mean()) < 1e-12  # centred: the mean loss is f itself
+    assert a.std() == pytest.approx(16.0, rel=0.15)
+    np.testing.assert_array_equal(a, noisy_examples(n=400, noise=16.0, seed=3))
+    assert not np.array_equal(a, noisy_examples(n=400, noise=16.0, seed=4))
+    with pytest.raises(ValueError, match="n must be an integer >= 2"):
+        noisy_examples(n=1)
+    with pytest.raises(ValueError, match="noise must be >= 0"):
+        noisy_examples(noise=-1.0)
+
+
+def test_full_batch_noisy_descent_is_plain_gradient_descent():
+    from dlact.landscapes import noisy_descent, noisy_examples
+
+    a = noisy_examples(n=10, noise=5.0, seed=0)
+    trace = noisy_descent(GD_DEMO_LOSS, a, 3.0, batch_size=10, learning_rate=0.1, epochs=25)
+    plain = descend(GD_DEMO_LOSS.grad, 3.0, learning_rate=0.1, steps=25)[:, 0]
+    np.testing.assert_allclose(trace.params[:, 0], plain, atol=1e-12)
+    local = GD_DEMO_LOSS.minima()[1]
+    assert trace.final[0] == pytest.approx(local, abs=0.02)  # stuck in the local minimum
+
+
+def test_single_examples_add_noise_to_each_step():
+    from dlact.landscapes import noisy_descent, noisy_examples
+
+    a = noisy_examples(n=10, noise=5.0, seed=0)
+    trace = noisy_descent(GD_DEMO_LOSS, a, 3.0, batch_size=1, learning_rate=0.01, epochs=1, seed=2)
+    x = trace.params[:-1, 0]
+    expected = np.array([GD_DEMO_LOSS.grad(v) for v in x]) + a[[s.indices[0] for s in trace.steps]]
+    np.testing.assert_allclose(trace.gradients[:, 0], expected)

@@ -16,18 +16,10 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 from matplotlib.collections import PathCollection  # noqa: E402
 from scipy.optimize import minimize_scalar  # noqa: E402
-from sklearn.metrics import (  # noqa: E402
-    average_precision_score,
-    confusion_matrix,
-    precision_recall_curve,
-    roc_auc_score,
-    roc_curve,
-)
 
 from dlact import style  # noqa: E402
 from dlact.figures import (  # noqa: E402
     plot_classifier_network,
-    plot_confusion_matrix,
     plot_gd_paths,
     plot_history,
     plot_learning_curves_by_rate,
@@ -35,8 +27,6 @@ from dlact.figures import (  # noqa: E402
     plot_lr_schedules,
     plot_minibatch_paths,
     plot_mse_vs_cross_entropy,
-    plot_precision_recall,
-    plot_roc,
     plot_sigmoid,
     plot_softmax,
 )
@@ -189,12 +179,6 @@ def test_rejects_something_that_is_not_an_axes(name):
         SINGLE_AXES_FUNCTIONS[name]("not an axes")
 
 
-def _demo_predictions():
-    rng = np.random.default_rng(1)
-    y = (rng.random(300) < 0.1).astype(int)
-    return y, 1 / (1 + np.exp(-(rng.normal(size=300) + 2 * y - 1.5)))
-
-
 ALL_FIGURES = {
     "losses": lambda: plot_mse_vs_cross_entropy().figure_,
     "sigmoid": lambda: plot_sigmoid().figure_,
@@ -205,11 +189,6 @@ ALL_FIGURES = {
     "history 2 metrics": lambda: (
         plot_history(HISTORY, ["loss", "accuracy"], restored_epoch=3).figure_
     ),
-    "roc": lambda: plot_roc(*_demo_predictions(), name="Neural network").figure_,
-    "precision-recall": lambda: (
-        plot_precision_recall(*_demo_predictions(), name="Neural network").figure_
-    ),
-    "confusion matrix": lambda: plot_confusion_matrix(*_demo_predictions(), threshold=0.3).figure_,
     "gd paths": lambda: (
         plot_gd_paths(square, d_square, -4.0, FOUR_RATES, labels=FOUR_LABELS).figure_
     ),
@@ -441,98 +420,6 @@ def test_history_wrong_number_of_axes():
     _, ax = plt.subplots()
     with pytest.raises(ValueError, match="needs 2 Axes"):
         plot_history(HISTORY, ["loss", "accuracy"], ax=ax)
-
-
-# --------------------------------------------------------------------------- metrics
-
-
-@pytest.fixture(scope="module")
-def binary_predictions():
-    rng = np.random.default_rng(0)
-    y = (rng.random(400) < 0.2).astype(int)
-    score = 1 / (1 + np.exp(-(rng.normal(size=400) + 2.0 * y - 1.0)))
-    return y, score
-
-
-def test_roc_is_sklearns(style_name, binary_predictions):
-    y, score = binary_predictions
-    display = plot_roc(y, score.reshape(-1, 1), name="model")  # keras-shaped predictions
-    fpr, tpr, _ = roc_curve(y, score)
-    np.testing.assert_allclose(display.fpr, fpr)
-    np.testing.assert_allclose(display.tpr, tpr)
-    assert display.roc_auc == pytest.approx(roc_auc_score(y, score))
-    np.testing.assert_allclose(display.line_.get_xdata(), fpr)
-    np.testing.assert_allclose(display.line_.get_ydata(), tpr)
-    assert display.chance_level_ is not None
-    assert display.ax_.get_xlabel() == "False positive rate"
-    assert display.ax_.get_legend().get_texts()[0].get_text().startswith("model")
-
-
-def test_precision_recall_is_sklearns(style_name, binary_predictions):
-    y, score = binary_predictions
-    display = plot_precision_recall(y, score)
-    precision, recall, _ = precision_recall_curve(y, score)
-    np.testing.assert_allclose(display.precision, precision)
-    np.testing.assert_allclose(display.recall, recall)
-    assert display.average_precision == pytest.approx(average_precision_score(y, score))
-    np.testing.assert_allclose(display.line_.get_ydata(), precision)
-    assert display.chance_level_.get_ydata()[0] == pytest.approx(y.mean())
-
-
-@pytest.mark.parametrize("threshold", [0.3, 0.5])
-def test_confusion_matrix_at_threshold(style_name, binary_predictions, threshold):
-    y, score = binary_predictions
-    display = plot_confusion_matrix(y, score, threshold=threshold)
-    expected = confusion_matrix(y, score > threshold)
-    np.testing.assert_array_equal(display.confusion_matrix, expected)
-    assert [t.get_text() for t in display.text_.ravel()] == [str(v) for v in expected.ravel()]
-    assert [t.get_text() for t in display.ax_.get_yticklabels()] == ["no stroke", "stroke"]
-    assert str(threshold) in display.ax_.get_title()
-
-
-def test_confusion_matrix_depends_on_threshold(binary_predictions):
-    y, score = binary_predictions
-    low = plot_confusion_matrix(y, score, threshold=0.3).confusion_matrix
-    high = plot_confusion_matrix(y, score, threshold=0.5).confusion_matrix
-    assert low[:, 1].sum() > high[:, 1].sum()  # a lower threshold predicts more positives
-    assert low.sum() == high.sum() == len(y)
-    everything = plot_confusion_matrix(y, score, threshold=0.0).confusion_matrix
-    np.testing.assert_array_equal(everything[:, 0], [0, 0])
-
-
-@pytest.mark.parametrize("threshold", [-0.1, 1.5, float("nan")])
-def test_confusion_matrix_threshold_outside_unit_interval(binary_predictions, threshold):
-    y, score = binary_predictions
-    with pytest.raises(ValueError, match=r"threshold must be in \[0, 1\]"):
-        plot_confusion_matrix(y, score, threshold=threshold)
-
-
-@pytest.mark.parametrize("func", [plot_roc, plot_precision_recall, plot_confusion_matrix])
-@pytest.mark.parametrize(
-    ("y_true", "y_score", "message"),
-    [
-        ([0, 1, 2], [0.1, 0.2, 0.3], "labels 0 and 1 only"),
-        ([0, 1, 1], [0.1, 0.2], "different lengths"),
-        ([0, 1, 1], [0.1, np.nan, 0.3], "NaN or infinite"),
-        ([[0, 1], [1, 0]], [0.1, 0.2], "must be 1-D"),
-        ([], [], "empty"),
-    ],
-)
-def test_metric_plots_bad_input(func, y_true, y_score, message):
-    with pytest.raises(ValueError, match=message):
-        func(y_true, y_score)
-
-
-@pytest.mark.parametrize("func", [plot_roc, plot_precision_recall])
-def test_curves_need_both_classes(func):
-    with pytest.raises(ValueError, match="needs both 0 and 1"):
-        func([1, 1, 1], [0.2, 0.5, 0.9])
-
-
-def test_confusion_matrix_bad_labels(binary_predictions):
-    y, score = binary_predictions
-    with pytest.raises(ValueError, match="labels must have 2 entries"):
-        plot_confusion_matrix(y, score, labels=("a", "b", "c"))
 
 
 # --------------------------------------------------------------------------- gradient descent paths
@@ -868,3 +755,18 @@ def test_classifier_network_custom_sizes_and_labels():
 def test_classifier_network_bad_input(kwargs, message):
     with pytest.raises(ValueError, match=message):
         plot_classifier_network(**kwargs)
+
+
+def test_minibatch_paths_on_given_data(style_name):
+    rng = np.random.default_rng(5)
+    x = rng.uniform(0, 4, 30)
+    y = 2 * x - 1 + rng.normal(0, 0.5, 30)
+    result = plot_minibatch_paths(data=(x, y), theta0=(0, 0), learning_rate=0.02, steps=10)
+    np.testing.assert_array_equal(result.x, x)
+    np.testing.assert_array_equal(result.y, y)
+    np.testing.assert_allclose(result.optimum, np.polyfit(x, y, 1))
+    for path in result.paths.values():
+        np.testing.assert_array_equal(path[0], [0, 0])
+        assert len(path) == 11
+    with pytest.raises(ValueError, match="two 1-D arrays of the same length"):
+        plot_minibatch_paths(data=(x, y[:-1]))

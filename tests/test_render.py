@@ -75,11 +75,17 @@ def test_deck_has_a_slide_per_heading(render_log):
 
     html = (SITE / "slides" / "lecture.html").read_text()
     lines = [line for line, _ in expand_includes(ROOT / "slides" / "lecture.qmd")]
-    in_code, headings = False, 0
+    in_code, headings, hidden = False, 0, []  # hidden: the book-only divs we are in
     for line in lines:
         if line.startswith("```"):
             in_code = not in_code
-        elif not in_code and line.startswith("## "):
+        elif in_code:
+            continue
+        elif re.match(r"^:{3,}\s*[^:\s]", line):  # a div opens (::: explain, ::: {...})
+            hidden.append('unless-format="revealjs"' in line)
+        elif re.match(r"^:{3,}\s*$", line) and hidden:
+            hidden.pop()
+        elif line.startswith("## ") and not any(hidden):
             headings += 1
     slides = len(re.findall(r"<section id=\"[^\"]*\" class=\"slide level2", html))
     slides += len(re.findall(r"<section class=\"slide level2", html))
@@ -186,10 +192,24 @@ def test_notebooks_prose_shows_no_python_reprs_or_nan(render_log):
     problems = []
     for path in sorted((SITE / "notebooks").rglob("*.ipynb")):
         notebook = nbformat.read(path, as_version=4)
-        prose = " ".join(c.source for c in notebook.cells if c.cell_type == "markdown")
-        prose = re.sub(r"`[^`]*`", "", prose)  # inline code is code
+        markdown = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+        prose = re.sub(r"`[^`]*`", "", markdown_prose(markdown))  # inline code is code
         problems += reader_problems(prose, str(path.relative_to(SITE)))
     assert not problems, "\n".join(problems)
+
+
+def markdown_prose(markdown: str) -> str:
+    """Markdown without its code: fenced blocks and indented blocks (a worked
+    solution's output in a notebook is an indented block inside a quote)."""
+    lines, fenced = [], False
+    for line in markdown.splitlines():
+        bare = re.sub(r"^(> ?)+", "", line)
+        if bare.lstrip().startswith("```"):
+            fenced = not fenced
+            continue
+        if not fenced and not bare.startswith("    "):
+            lines.append(bare)
+    return "\n".join(lines)
 
 
 def pdf_pages(pdf: Path) -> list[str]:
@@ -283,3 +303,89 @@ def test_every_deck_pdf_page_has_ink_below_its_title(render_log, tmp_path):
         if (body < 200).mean() < 0.003:
             blank.append(png.stem.split("-")[-1])
     assert not blank, f"deck PDF pages with nothing below the title: {blank}"
+
+
+# --------------------------------------------------------------------------
+# Teaching structure: objectives, takeaways, exercises, self-check, pseudocode
+# --------------------------------------------------------------------------
+
+PARTS = ("binary", "multiclass", "dense", "optimisation", "loss")
+
+
+def _soup(path: Path):
+    from bs4 import BeautifulSoup
+
+    return BeautifulSoup(path.read_text(), "html.parser")
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_every_chapter_has_objectives_takeaways_exercises_and_self_check(render_log, part):
+    soup = _soup(SITE / "chapters" / f"{part}.html")
+    titles = [t.get_text(" ", strip=True) for t in soup.select(".callout-title-container")]
+    assert any(t.endswith("Learning objectives") for t in titles)
+    objectives = soup.select_one(".callout-note ul")
+    assert objectives is not None and 3 <= len(objectives.find_all("li")) <= 5
+    headings = [h.get_text(" ", strip=True) for h in soup.select("h2")]
+    assert any("Key takeaways" in h for h in headings)
+    assert any("Exercises" in h for h in headings) and any("Self-check" in h for h in headings)
+    exercises = soup.select(
+        f"#sec-{'multi' if part == 'multiclass' else 'opt' if part == 'optimisation' else part}-exercises h3"
+    )
+    assert 4 <= len(exercises) <= 6, [e.get_text() for e in exercises]
+    solutions = [
+        c for c in soup.select(".callout") if "Solution" in c.get_text(" ", strip=True)[:20]
+    ]
+    assert len(solutions) == len(exercises)
+    assert all("callout-titled" in c.get("class", []) for c in solutions)
+    answers = [c for c in soup.select(".callout") if "Answer" in c.get_text(" ", strip=True)[:20]]
+    assert 5 <= len(answers) <= 8
+
+
+def test_the_deck_has_no_imports_slide_and_no_exercises(render_log):
+    soup = _soup(SITE / "slides" / "lecture.html")
+    titles = [h.get_text(" ", strip=True) for h in soup.select("section.slide h2")]
+    assert not [t for t in titles if t.lower().startswith("imports")]
+    assert not [t for t in titles if t in ("Exercises", "Self-check")]
+    assert "Learning objectives" not in soup.get_text()
+    assert sum(t == "Key takeaways" for t in titles) == len(PARTS)
+
+
+def test_the_deck_shows_pseudocode_and_the_book_the_library_loops(render_log):
+    deck = _soup(SITE / "slides" / "lecture.html")
+    book = _soup(SITE / "chapters" / "optimisation.html")
+    for slide_id, line in [
+        ("sec-opt-batch", "grad = gradient(loss, all_examples, params)"),
+        ("sec-opt-sgd", "for example in examples:"),
+        ("sec-opt-minibatch", "for batch in split(examples, batch_size):"),
+    ]:
+        code = deck.select_one(f"section#{slide_id}").find("pre").get_text()
+        assert line in code and len(code.strip().splitlines()) <= 6
+        assert "log.record" not in code
+        listing = book.select_one(f"section#{slide_id} .callout pre").get_text()
+        assert "log.record" in listing  # the library's real loop, folded in the book
+
+
+def test_sklearn_displays_are_called_in_the_cells(render_log):
+    text = _soup(SITE / "chapters" / "binary.html").get_text()
+    for call in (
+        "RocCurveDisplay.from_predictions",
+        "PrecisionRecallDisplay.from_predictions",
+        "ConfusionMatrixDisplay.from_predictions",
+        "CalibrationDisplay.from_predictions",
+        "make_column_transformer",
+    ):
+        assert call in text, call
+
+
+@pytest.mark.parametrize("part", PARTS)
+def test_notebooks_carry_exercises_with_solutions_as_text(render_log, part):
+    import nbformat
+
+    notebook = nbformat.read(SITE / "notebooks" / "chapters" / f"{part}.ipynb", as_version=4)
+    markdown = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
+    code = "\n".join(c.source for c in notebook.cells if c.cell_type == "code")
+    assert "Exercises" in markdown and "Solution" in markdown
+    # the solutions' code is shown as text, not as cells a student runs by accident
+    solution_code = re.findall(r"```(?:python)?\n(.*?)```", markdown, re.S)
+    assert solution_code
+    assert not any(block.strip() and block.strip() in code for block in solution_code)

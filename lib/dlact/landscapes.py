@@ -44,6 +44,8 @@ __all__ = [
     "grid_minima",
     "has_diverged",
     "landscape_loss",
+    "noisy_descent",
+    "noisy_examples",
     "plateau",
 ]
 
@@ -331,3 +333,71 @@ def gd_iterates(
     if left.size == 0:
         return xs, None
     return xs[: left[0] + 1], int(left[0]) + 1
+
+
+# --------------------------------------------------------------------------
+# Noise helps: the demo's loss as an average over noisy examples
+# --------------------------------------------------------------------------
+
+
+def noisy_examples(n: int = 40, noise: float = 16.0, seed: int = 0) -> np.ndarray:
+    r"""Data ``a`` for the loss :math:`f_i(x) = f(x) + a_i x` of example ``i``.
+
+    The :math:`a_i` are normal with standard deviation ``noise``, centred to
+    a mean of exactly zero, so that the average of the examples' losses is
+    :math:`f` itself: full-batch gradient descent on them is gradient descent
+    on :math:`f`, while a batch's gradient :math:`f'(x) + \bar{a}_{\text{batch}}`
+    is :math:`f'(x)` plus noise, the noisier the smaller the batch.
+
+    Examples
+    --------
+    >>> a = noisy_examples(n=5, noise=2.0, seed=1)
+    >>> a.shape, abs(float(a.mean())) < 1e-12
+    ((5,), True)
+    """
+    if not is_int(n) or n < 2:
+        raise ValueError(f"n must be an integer >= 2, got {n!r}")
+    if not noise >= 0:
+        raise ValueError(f"noise must be >= 0, got {noise!r}")
+    a = np.random.default_rng(seed).normal(0.0, noise, size=n)
+    return a - a.mean()
+
+
+def noisy_descent(
+    loss: PolynomialLoss,
+    a: np.ndarray,
+    x0: float,
+    *,
+    batch_size: int,
+    learning_rate,
+    epochs: int,
+    seed: int | None = None,
+):
+    """Mini-batch gradient descent on the examples :math:`f(x) + a_i x` (see :func:`noisy_examples`).
+
+    Each step uses the gradient of the mean loss of a batch, ``loss.grad(x)``
+    plus the batch's mean of ``a``; with ``batch_size=len(a)`` this is plain
+    gradient descent on ``loss``. Returns the :class:`dlact.trace.Trace`.
+
+    Examples
+    --------
+    >>> a = noisy_examples(n=8, noise=1.0, seed=0)
+    >>> trace = noisy_descent(GD_DEMO_LOSS, a, 3.0, batch_size=8, learning_rate=0.1, epochs=30)
+    >>> round(float(trace.final[0]), 2)  # full batch: the local minimum nearest the start
+    2.1
+    """
+    from dlact.gd import gradient_descent
+
+    def batch_gradient(theta, a_batch, _unused):
+        return np.array([loss.grad(float(theta[0])) + float(np.mean(a_batch))])
+
+    return gradient_descent(
+        batch_gradient,
+        [float(x0)],
+        np.asarray(a, dtype=float),
+        np.zeros(len(a)),
+        batch_size=batch_size,
+        learning_rate=learning_rate,
+        epochs=epochs,
+        seed=seed,
+    )

@@ -2,16 +2,17 @@
 
 Every function takes ``ax=None`` (a new figure is made if None), draws on it
 and returns what it drew: a small result object with ``.figure_``, the Axes
-(``.ax`` or ``.axes``) and the data plotted, or, for the metrics plots, the
-scikit-learn display itself. The look (book or slides) comes from
-:func:`dlact.style.use_style`; nothing here changes global settings.
+(``.ax`` or ``.axes``) and the data plotted. The look (book or slides) comes
+from :func:`dlact.style.use_style`; nothing here changes global settings.
+ROC and precision-recall curves, confusion matrices and reliability
+diagrams are not here: the chapters call scikit-learn's displays directly,
+since that call is the lesson.
 
 Modules, named by what they hold:
 
 ``losses``        squared error vs cross-entropy
 ``activations``   sigmoid and softmax
 ``training``      learning curves from a Keras ``History``
-``metrics``       ROC and precision-recall curves, confusion matrix
 ``descent``       gradient descent on a 1-D loss, one panel per learning rate
 ``landscape``     a loss with a local minimum, a plateau and a global minimum
 ``minibatch``     batch, mini-batch and stochastic paths on a contour plot
@@ -33,14 +34,12 @@ from .descent import plot_gd_paths
 from .diagrams import plot_classifier_network
 from .landscape import plot_loss_landscape
 from .losses import plot_mse_vs_cross_entropy
-from .metrics import plot_confusion_matrix, plot_precision_recall, plot_roc
 from .minibatch import plot_minibatch_paths
 from .schedules import plot_lr_schedules
 from .training import plot_history
 
 __all__ = [
     "plot_classifier_network",
-    "plot_confusion_matrix",
     "plot_gd_paths",
     "plot_history",
     "plot_learning_curves_by_rate",
@@ -48,8 +47,6 @@ __all__ = [
     "plot_lr_schedules",
     "plot_minibatch_paths",
     "plot_mse_vs_cross_entropy",
-    "plot_precision_recall",
-    "plot_roc",
     "plot_sigmoid",
     "plot_softmax",
 ]

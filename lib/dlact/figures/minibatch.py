@@ -59,14 +59,17 @@ def plot_minibatch_paths(
     ax: Axes | None = None,
     seed: int = 0,
     *,
+    data=None,
+    theta0=(-1.0, -2.5),
     steps: int = 40,
     learning_rate: float = 0.1,
     batch_size: int = 8,
 ):
     """Paths of batch, mini-batch and stochastic gradient descent on a contour plot.
 
-    The loss is the mean squared error of the line ``y = w x + b`` on 40
-    seeded synthetic points; its contours are drawn over (w, b). From the same
+    The loss is the mean squared error of the line ``y = w x + b`` on the
+    given data (by default 40 seeded points from
+    :func:`dlact.toydata.line_data`); its contours are drawn over (w, b). From the same
     start and with the same learning rate, ``steps`` updates of each of
 
     * batch gradient descent (all examples each step): a smooth path;
@@ -81,7 +84,11 @@ def plot_minibatch_paths(
     ax : matplotlib Axes, optional
         Where to draw; a new figure is made if None.
     seed : int, default 0
-        Seed of the data and of the shuffles.
+        Seed of the data (when ``data`` is None) and of the shuffles.
+    data : (x, y), optional
+        The data to fit, two 1-D arrays of the same length (at least 3 points).
+    theta0 : (float, float), default (-1, -2.5)
+        Where every path starts, (w, b).
     steps : int, default 40
         Number of updates on each path.
     learning_rate : float, default 0.1
@@ -100,16 +107,21 @@ def plot_minibatch_paths(
     learning_rate = finite_float(learning_rate, "learning_rate", func)
     if learning_rate <= 0:
         raise ValueError(f"{func}: learning_rate must be positive, got {learning_rate}")
-    n = 40
+    if data is None:
+        x, y = line_data(seed, 40)
+    else:
+        x, y = (np.asarray(v, dtype=float) for v in data)
+        if x.ndim != 1 or x.shape != y.shape or len(x) < 3:
+            raise ValueError(f"{func}: data must be two 1-D arrays of the same length (>= 3)")
+    n = len(x)
     batch_size = positive_int(batch_size, "batch_size", func)
     if not 2 <= batch_size < n:
         raise ValueError(f"{func}: batch_size must be between 2 and {n - 1}, got {batch_size}")
     ax = single_axes(ax, func)
 
-    x, y = line_data(seed, n)
     A = np.column_stack([x, np.ones(n)])
     optimum = np.linalg.lstsq(A, y, rcond=None)[0]
-    theta0 = np.array([-1.0, -2.5])
+    theta0 = np.array([finite_float(v, "theta0", func) for v in theta0])
 
     batch_sizes = {
         "Batch GD": n,
