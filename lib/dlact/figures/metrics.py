@@ -109,6 +109,12 @@ def plot_roc(y_true, y_score, ax: Axes | None = None, name: str | None = None) -
     -------
     sklearn.metrics.RocCurveDisplay
         With ``fpr``, ``tpr``, ``roc_auc``, ``ax_`` and ``figure_``.
+
+    Examples
+    --------
+    >>> display = plot_roc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8], name="toy model")
+    >>> float(display.roc_auc)
+    0.75
     """
     return _curve(
         RocCurveDisplay,
@@ -145,6 +151,12 @@ def plot_precision_recall(
     -------
     sklearn.metrics.PrecisionRecallDisplay
         With ``precision``, ``recall``, ``average_precision``, ``ax_`` and ``figure_``.
+
+    Examples
+    --------
+    >>> display = plot_precision_recall([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8])
+    >>> round(float(display.average_precision), 3)
+    0.833
     """
     return _curve(
         PrecisionRecallDisplay,
@@ -194,6 +206,16 @@ def plot_confusion_matrix(
     ------
     ValueError
         If the threshold is outside [0, 1], or the labels are not 0/1.
+
+    Examples
+    --------
+    >>> display = plot_confusion_matrix([0, 0, 1, 1], [0.1, 0.6, 0.4, 0.8])
+    >>> display.confusion_matrix
+    array([[1, 1],
+           [1, 1]])
+    >>> plot_confusion_matrix([0, 0, 1, 1], [0.1, 0.6, 0.4, 0.8], threshold=0.7).confusion_matrix
+    array([[2, 0],
+           [1, 1]])
     """
     func = "plot_confusion_matrix"
     if isinstance(threshold, bool):
