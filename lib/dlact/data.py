@@ -297,7 +297,7 @@ def _from_env() -> Path | None:
 def stroke_csv_path(*, download: bool = True) -> Path:
     """Find (or download) the raw stroke CSV and verify it; return its path.
 
-    Looks in the places the module docstring lists, in that order.
+    Looks in the places listed in :mod:`dlact.data`, in that order.
 
     Parameters
     ----------
@@ -530,7 +530,7 @@ def _read_splits(folder: Path) -> StrokeSplits:
 def load_stroke_splits(*, use_cache: bool = True) -> StrokeSplits:
     """Train / validation / test splits of the preprocessed stroke data.
 
-    The raw file is located and verified first (see the module docstring);
+    The raw file is located and verified first (see :mod:`dlact.data`);
     the processed splits are read from ``data/processed/`` when its manifest
     matches the raw file's checksum and the recipe, and rebuilt otherwise
     (with :func:`preprocess_stroke`).

@@ -139,7 +139,7 @@ def batch_gradient_descent(
     loss_fn : callable, optional
         ``loss_fn(theta, X_batch, y_batch)``, recorded before each update.
         Defaults to :func:`squared_error_loss` when ``grad_fn`` is
-        :func:`squared_error_grad`; otherwise, losses are recorded as NaN.
+        :func:`squared_error_grad`; otherwise, losses are recorded as ``NaN``.
 
     Returns
     -------

@@ -322,13 +322,13 @@ def descend(
         Number of updates.
     max_norm : float, default 1e6
         The run counts as diverged once :math:`\|\theta\|` exceeds this, or
-        a value becomes infinite or NaN.
+        a value becomes infinite or ``NaN``.
 
     Returns
     -------
     numpy.ndarray, shape (steps + 1, p)
         The path, starting point first. After a divergence the remaining
-        rows are NaN (so plots just stop there); check with
+        rows are ``NaN`` (so plots just stop there); check with
         :func:`has_diverged`.
 
     Examples
@@ -375,7 +375,7 @@ def gd_iterates(
     """Iterates of 1-D gradient descent ``x_{k+1} = x_k - learning_rate * grad(x_k)``.
 
     Returns the iterates ``x_0, ..., x_m`` (``m <= steps``) and the step at
-    which an iterate left ``x_range`` (or became infinite or NaN), or None if
+    which an iterate left ``x_range`` (or became infinite or ``NaN``), or None if
     all ``steps`` steps stayed inside. The iterate that left is not included.
 
     The steps are :func:`descend`'s; this adds the stop at the edge of a

@@ -43,7 +43,7 @@ class Step:
         Parameters before the update, the mean batch gradient there, and the
         parameters after the update (read-only arrays).
     loss : float
-        Loss on the batch before the update (NaN when no loss was given).
+        Loss on the batch before the update (``NaN`` when no loss was given).
     learning_rate : float
         The step size of this update.
 
@@ -131,7 +131,7 @@ class Trace:
 
     @property
     def diverged(self) -> bool:
-        """Whether any parameter, gradient or loss became infinite or NaN."""
+        """Whether any parameter, gradient or loss became infinite or ``NaN``."""
         recorded_losses = self.losses[~np.isnan(self.losses)]  # NaN: loss not computed
         values = [self.params, self.gradients, recorded_losses]
         return not all(np.all(np.isfinite(v)) for v in values)

@@ -1,6 +1,6 @@
 """Gradient descent on a loss of one parameter, drawn for several learning rates.
 
-The paths are computed by :func:`dlact.gd.gd_iterates`; this module only
+The paths are computed by :func:`dlact.landscapes.gd_iterates`; this module only
 draws them on the loss curve.
 """
 
