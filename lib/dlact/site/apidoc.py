@@ -275,7 +275,7 @@ class CourseRenderer(MdRenderer):
 
     def docstring(self, obj, *, examples: bool = True) -> str:
         """A docstring (of a griffe object, or of a module) as Markdown: its
-        sections in order, each under a bold label."""
+        sections in order, each in a div under a bold label."""
         if isinstance(obj, ModuleType):
             raw = obj.__doc__ or ""
         else:
@@ -290,22 +290,35 @@ class CourseRenderer(MdRenderer):
                 rendered = self.examples(body)
             else:
                 rendered = self.text(body)
-            parts.append(f"**{title}**\n\n{rendered}" if title else rendered)
+            if title:  # a block of its own: the PDF does not indent its label as a paragraph
+                kind = title.lower().replace(" ", "-")
+                _, _, rest = rendered.partition("\n\n")
+                listed = rest.startswith(":   ") or rendered.startswith("```")
+                # a label over a list or code; a label and a line of text: one paragraph
+                joined = f"**{title}**\n\n{rendered}" if listed else f"**{title}**\\\n{rendered}"
+                rendered = f"::: {{.doc-section .doc-section-{kind}}}\n\n{joined}\n\n:::"
+            parts.append(rendered)
         return "\n\n".join(parts)
 
     def items(self, title: str, body: str) -> str:
+        """An item section as a definition list; items without a description as
+        the lines of one paragraph."""
         named = title not in ("Returns", "Yields", "Raises")
-        entries = []
+        blocks: list[str] = []
+        lines = False  # whether the last block is a paragraph of such lines
         for item in split_items(body, named=named):
             names = ", ".join(f"`{n.strip()}`" for n in item.names.split(",") if n.strip())
-            kind = self.type_text(item.type)
-            term = " : ".join(filter(None, [names, kind]))
+            term = " : ".join(filter(None, [names, self.type_text(item.type)]))
             if item.description:
                 description = self.text(item.description).replace("\n", "\n    ")
-                entries.append(f"{term}\n\n:   {description}")
+                blocks.append(f"{term}\n\n:   {description}")
+                lines = False
+            elif lines:
+                blocks[-1] += f"\\\n{term}"
             else:
-                entries.append(term)
-        return "\n\n".join(entries)
+                blocks.append(term)
+                lines = True
+        return "\n\n".join(blocks)
 
     def examples(self, body: str) -> str:
         return "\n\n".join(
