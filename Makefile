@@ -14,7 +14,7 @@ endif
 
 QUARTO    := $(shell command -v quarto 2>/dev/null || echo $(VENV)/bin/quarto)
 
-.PHONY: help setup quarto lint test test-fast site retrain pdf preview bench clean
+.PHONY: help setup quarto lint test test-fast site retrain pdf api preview bench clean
 
 help:
 	@echo "setup    create $(VENV) with the pinned packages and the dlact library"
@@ -24,6 +24,7 @@ help:
 	@echo "site     render book + deck into _site/ from the frozen results"
 	@echo "retrain  re-execute every chapter (retrain every model), check results, render"
 	@echo "pdf      book PDF (Typst) and deck PDF (Chromium)"
+	@echo "api      rewrite the appendix on the library (chapters/_library.qmd) from its docstrings"
 	@echo "preview  live preview of the book"
 	@echo "bench    time every lecture fit on each Keras backend"
 	@echo "clean    remove generated files (_site, caches, processed data)"
@@ -64,6 +65,9 @@ retrain: quarto
 
 pdf: setup
 	$(PY) -m dlact.site.build pdf
+
+api: setup
+	$(PY) -m dlact.site.build api
 
 preview: quarto
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(QUARTO) preview

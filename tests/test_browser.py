@@ -24,8 +24,9 @@ What is checked:
    math is MathML (no raw TeX), fonts load, search works;
 4. accessibility: axe-core finds nothing serious or critical, and the slide
    theme's text has enough contrast on every slide;
-5. screenshots of the title slide, the first slide of each part and a book
-   page, in ``tests/screenshots/``, for a human to look at.
+5. screenshots of the title slide, the first slide of each part and two book
+   pages (a chapter, the course library), in ``tests/screenshots/``, for a
+   human to look at.
 
 Skips, saying why, when there is no rendered site, no Chromium, no
 Playwright, or (for the accessibility tests) no axe-core in
@@ -1080,7 +1081,7 @@ def slug(text: str) -> str:
 
 
 def test_screenshots(deck, slides, landmarks, site):
-    """The title, each part's first slide and a book page; also the demo and any slide that overflows."""
+    """The title, each part's first slide and two book pages; also the demo and any slide that overflows."""
     SCREENSHOTS.mkdir(exist_ok=True)
     for old in SCREENSHOTS.glob("deck-*.png"):
         old.unlink()
@@ -1105,9 +1106,13 @@ def test_screenshots(deck, slides, landmarks, site):
     go_to_slide(page, 0)
     book = site.open("chapters/binary.html", key="screenshot")
     book.page.screenshot(path=str(SCREENSHOTS / "book-binary.png"))
+    # the course library appendix, at one function: signature, parameters, example
+    library = site.open("chapters/library.html", key="screenshot library")
+    library.page.evaluate("document.getElementById('dlact-maths-softmax').scrollIntoView()")
+    library.page.screenshot(path=str(SCREENSHOTS / "book-library.png"))
     written = {p.name for p in SCREENSHOTS.glob("*.png")}
     assert len(wanted) == 6, f"expected the title and five part slides, took {sorted(wanted)}"
-    assert wanted | {"book-binary.png"} <= written
+    assert wanted | {"book-binary.png", "book-library.png"} <= written
 
 
 def test_a_solution_opens_from_the_keyboard(site, browser, base_url):

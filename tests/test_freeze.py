@@ -80,6 +80,16 @@ def test_lib_code_counts_but_its_docs_do_not(project):
     assert stale_names(project) == ["chapters/one.qmd", "slides/deck.qmd"]
 
 
+def test_a_constants_docstring_does_not_count(project):
+    mod = project / "lib" / "pkg" / "mod.py"
+    mod.write_text(mod.read_text() + '\nLIMIT = 3\n"""The limit."""\n')
+    _freeze_all(project)
+    mod.write_text(mod.read_text().replace('"""The limit."""', '"""The upper limit."""'))
+    assert stale_names(project) == []
+    mod.write_text(mod.read_text().replace("LIMIT = 3", "LIMIT = 4"))
+    assert stale_names(project) == ["chapters/one.qmd", "slides/deck.qmd"]
+
+
 def test_pinned_packages_and_backend_count(project, monkeypatch):
     _freeze_all(project)
     monkeypatch.setenv("KERAS_BACKEND", "torch" if freeze.backend() == "jax" else "jax")

@@ -3,7 +3,12 @@
 The backend is a setting: the ``KERAS_BACKEND`` environment variable, read
 before Keras is first imported.  When it is unset the lecture uses
 :data:`DEFAULT_BACKEND`, the fastest supported backend on the benchmark
-(``python benchmarks/fits.py``; figures in the README).
+(``make bench``, which runs ``tests/benchmark_fits.py``; figures in the README).
+
+Examples
+--------
+>>> choose_backend() in SUPPORTED_BACKENDS
+True
 """
 
 from __future__ import annotations
@@ -12,18 +17,62 @@ import os
 import sys
 
 SUPPORTED_BACKENDS = ("jax", "torch")
+"""The Keras backends the lecture runs on."""
+
 DEFAULT_BACKEND = "jax"
+"""The backend used when ``KERAS_BACKEND`` is unset: the fastest on the benchmark."""
 
 
 class BackendError(RuntimeError):
-    """The requested Keras backend cannot be used."""
+    """The requested Keras backend cannot be used.
+
+    Raised by :func:`choose_backend` for an unknown backend, a backend whose
+    package is not installed, or a switch of backend after Keras was imported;
+    the message says what to do instead.
+
+    Examples
+    --------
+    >>> try:
+    ...     choose_backend("tensorflow")
+    ... except BackendError as error:
+    ...     print(error)
+    Unknown Keras backend 'tensorflow': the lecture runs on jax or torch. Set KERAS_BACKEND to one of them.
+    """
 
 
 def choose_backend(name: str | None = None) -> str:
     """Validate and activate a Keras backend; return its name.
 
-    ``name`` defaults to ``$KERAS_BACKEND``, then :data:`DEFAULT_BACKEND`.
-    Must run before Keras is imported: Keras fixes its backend at import time.
+    Sets ``KERAS_BACKEND`` for Keras to read when it is first imported (and,
+    for JAX, keeps it on the CPU). Must run before Keras is imported: Keras
+    fixes its backend at import time. Once Keras is imported, asking for the
+    backend it already uses is fine; asking for another is an error.
+
+    Parameters
+    ----------
+    name : str, optional
+        ``"jax"`` or ``"torch"`` (case and surrounding spaces are ignored).
+        Defaults to ``$KERAS_BACKEND``, then :data:`DEFAULT_BACKEND`.
+
+    Returns
+    -------
+    str
+        The backend's name, in lower case.
+
+    Raises
+    ------
+    BackendError
+        If the backend is not supported, its package is not installed, or
+        Keras is already running on another backend.
+
+    Examples
+    --------
+    >>> choose_backend() in SUPPORTED_BACKENDS
+    True
+    >>> choose_backend("theano")
+    Traceback (most recent call last):
+    ...
+    dlact.backend.BackendError: Unknown Keras backend 'theano': the lecture runs on jax or torch. Set KERAS_BACKEND to one of them.
     """
     name = (name or os.environ.get("KERAS_BACKEND") or DEFAULT_BACKEND).strip().lower()
     if name not in SUPPORTED_BACKENDS:

@@ -10,6 +10,8 @@ The raw stroke CSV is found, in this order:
 Its sha256 is checked every time it is read.  The preprocessed splits are
 cached in ``data/processed/`` and rebuilt whenever the raw file or the recipe
 changes.
+
+The iris data ship with scikit-learn: :func:`load_iris_splits` needs no file.
 """
 
 from __future__ import annotations
@@ -97,11 +99,38 @@ IRIS_FEATURES = ("SepalLength", "SepalWidth", "PetalLength", "PetalWidth")
 
 
 class DataError(RuntimeError):
-    """The data could not be found, or is not the file the lecture expects."""
+    """The data could not be found, or is not the file the lecture expects.
+
+    The message names the file, what was expected and how to get a good copy.
+
+    Examples
+    --------
+    >>> try:
+    ...     verify_stroke_csv("no-such-file.csv")
+    ... except DataError as error:
+    ...     print(str(error).splitlines()[0])
+    Stroke data file no-such-file.csv does not exist.
+    """
 
 
 class StrokeSplits(NamedTuple):
-    """Train / validation / test features (20 columns) and targets (``stroke``)."""
+    """Train / validation / test features (20 columns) and targets (``stroke``).
+
+    What :func:`load_stroke_splits` returns: a named tuple, so it unpacks in
+    the order of its fields.
+
+    Attributes
+    ----------
+    X_train, X_val, X_test : pandas.DataFrame
+        The preprocessed features, columns :data:`FEATURE_COLUMNS`.
+    y_train, y_val, y_test : pandas.DataFrame
+        One column, ``stroke``: 1 for a stroke, else 0.
+
+    Examples
+    --------
+    >>> StrokeSplits._fields
+    ('X_train', 'X_val', 'X_test', 'y_train', 'y_val', 'y_test')
+    """
 
     X_train: pd.DataFrame
     X_val: pd.DataFrame
@@ -112,7 +141,24 @@ class StrokeSplits(NamedTuple):
 
 
 class IrisSplits(NamedTuple):
-    """The iris features and targets split as in the lecture (112 train / 38 test)."""
+    """The iris features and targets split as in the lecture (112 train / 38 test).
+
+    What :func:`load_iris_splits` returns.
+
+    Attributes
+    ----------
+    X_train, X_test : pandas.DataFrame
+        The four measurements (columns :data:`IRIS_FEATURES`), in cm.
+    y_train, y_test : numpy.ndarray
+        Column vectors of class indices 0, 1, 2.
+    target_names : numpy.ndarray
+        The species the indices stand for.
+
+    Examples
+    --------
+    >>> load_iris_splits().target_names.tolist()
+    ['setosa', 'versicolor', 'virginica']
+    """
 
     X_train: pd.DataFrame
     X_test: pd.DataFrame
@@ -125,7 +171,15 @@ class IrisSplits(NamedTuple):
 
 
 def data_dir() -> Path:
-    """The project's ``data/`` folder (``DLACT_DATA_DIR`` overrides it)."""
+    """The project's ``data/`` folder (``DLACT_DATA_DIR`` overrides it).
+
+    Examples
+    --------
+    >>> from unittest import mock
+    >>> with mock.patch.dict("os.environ", {"DLACT_DATA_DIR": "/tmp/stroke-data"}):
+    ...     print(data_dir())
+    /tmp/stroke-data
+    """
     override = os.environ.get(DATA_DIR_ENV_VAR)
     if override:
         return Path(override).expanduser()
@@ -144,7 +198,17 @@ def _how_to_get() -> str:
 
 
 def sha256_of(path: Path) -> str:
-    """Hex sha256 digest of a file."""
+    """Hex sha256 digest of a file, read in blocks (any size of file).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> file = Path(tempfile.mkdtemp()) / "abc.txt"
+    >>> _ = file.write_bytes(b"abc")
+    >>> sha256_of(file)[:16]
+    'ba7816bf8f01cfea'
+    """
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 16), b""):
@@ -172,8 +236,34 @@ def _diagnose(path: Path) -> str:
 def verify_stroke_csv(path: Path) -> Path:
     """Check that ``path`` is the lecture's stroke CSV, byte for byte.
 
-    Raises :class:`DataError` naming the file, what was expected and how to
-    get a good copy.
+    Compares the file's sha256 with :data:`STROKE_SHA256`.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        The file to check.
+
+    Returns
+    -------
+    pathlib.Path
+        ``path``, when it is the expected file.
+
+    Raises
+    ------
+    DataError
+        If the file is missing or differs, naming the file, what was
+        expected (and how the file differs: its size, columns, rows) and how
+        to get a good copy.
+
+    Examples
+    --------
+    >>> verify_stroke_csv("no-such-file.csv")
+    Traceback (most recent call last):
+    ...
+    dlact.data.DataError: Stroke data file no-such-file.csv does not exist.
+    ...
+    >>> verify_stroke_csv(stroke_csv_path()).stat().st_size  # doctest: +SKIP
+    316971
     """
     path = Path(path)
     if not path.is_file():
@@ -205,7 +295,31 @@ def _from_env() -> Path | None:
 
 
 def stroke_csv_path(*, download: bool = True) -> Path:
-    """Find (or download) the raw stroke CSV and verify it; return its path."""
+    """Find (or download) the raw stroke CSV and verify it; return its path.
+
+    Looks in the places listed in :mod:`dlact.data`, in that order.
+
+    Parameters
+    ----------
+    download : bool, default True
+        Whether to download the pinned copy into ``data/raw/`` when no copy
+        is found; if False, raise instead.
+
+    Returns
+    -------
+    pathlib.Path
+        The verified CSV.
+
+    Raises
+    ------
+    DataError
+        If no good copy is found (or downloaded), saying where it looked.
+
+    Examples
+    --------
+    >>> sha256_of(stroke_csv_path()) == STROKE_SHA256  # doctest: +SKIP
+    True
+    """
     from_env = _from_env()
     if from_env is not None:
         return verify_stroke_csv(from_env)
@@ -252,7 +366,24 @@ def _download(target: Path) -> Path:
 
 
 def load_stroke_raw(path: Path | None = None) -> pd.DataFrame:
-    """The raw stroke data (5,110 rows, 12 columns), verified by checksum."""
+    """The raw stroke data (5,110 rows, 12 columns), verified by checksum.
+
+    Parameters
+    ----------
+    path : pathlib.Path, optional
+        The CSV to read; found with :func:`stroke_csv_path` if None.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The file as it is, columns :data:`RAW_COLUMNS`.
+
+    Examples
+    --------
+    >>> raw = load_stroke_raw()  # doctest: +SKIP
+    >>> raw.shape, int(raw["stroke"].sum())  # doctest: +SKIP
+    ((5110, 12), 249)
+    """
     path = verify_stroke_csv(path) if path is not None else stroke_csv_path()
     frame = pd.read_csv(path)
     missing = [c for c in RAW_COLUMNS if c not in frame.columns]
@@ -265,7 +396,16 @@ def load_stroke_raw(path: Path | None = None) -> pd.DataFrame:
 
 
 def recipe_hash() -> str:
-    """A short hash of :data:`RECIPE` and the scikit-learn version applying it."""
+    """A short hash of :data:`RECIPE` and the scikit-learn version applying it.
+
+    It keys the cache of processed splits: a change of recipe or of
+    scikit-learn rebuilds them.
+
+    Examples
+    --------
+    >>> len(recipe_hash())
+    16
+    """
     import sklearn
 
     payload = json.dumps({"recipe": RECIPE, "sklearn": sklearn.__version__}, sort_keys=True)
@@ -278,6 +418,27 @@ def preprocess_stroke(raw: pd.DataFrame) -> StrokeSplits:
     Test set first (20 %, ``random_state=7``), then validation (25 % of the
     rest, ``random_state=12``).  One-hot encoding, mean imputation and
     standardisation are fitted on the training split only.
+
+    Parameters
+    ----------
+    raw : pandas.DataFrame
+        The raw data, as :func:`load_stroke_raw` returns it.
+
+    Returns
+    -------
+    StrokeSplits
+        Features with the columns :data:`FEATURE_COLUMNS`, targets as 0/1.
+
+    Raises
+    ------
+    DataError
+        If ``raw`` lacks a column, or the preprocessing gives other columns.
+
+    Examples
+    --------
+    >>> splits = preprocess_stroke(load_stroke_raw())  # doctest: +SKIP
+    >>> [len(X) for X in splits[:3]]  # doctest: +SKIP
+    [3066, 1022, 1022]
     """
     from sklearn.compose import make_column_transformer
     from sklearn.impute import SimpleImputer
@@ -369,11 +530,30 @@ def _read_splits(folder: Path) -> StrokeSplits:
 def load_stroke_splits(*, use_cache: bool = True) -> StrokeSplits:
     """Train / validation / test splits of the preprocessed stroke data.
 
-    ``X_train, X_val, X_test, y_train, y_val, y_test = load_stroke_splits()``
-
-    The raw file is located and verified first (see the module docstring);
+    The raw file is located and verified first (see :mod:`dlact.data`);
     the processed splits are read from ``data/processed/`` when its manifest
-    matches the raw file's checksum and the recipe, and rebuilt otherwise.
+    matches the raw file's checksum and the recipe, and rebuilt otherwise
+    (with :func:`preprocess_stroke`).
+
+    Parameters
+    ----------
+    use_cache : bool, default True
+        Read and write ``data/processed/``; if False, preprocess again and
+        write nothing.
+
+    Returns
+    -------
+    StrokeSplits
+        ``X_train, X_val, X_test, y_train, y_val, y_test``: 3,066, 1,022 and
+        1,022 rows; 20 feature columns, one target column.
+
+    Examples
+    --------
+    >>> X_train, X_val, X_test, y_train, y_val, y_test = load_stroke_splits()  # doctest: +SKIP
+    >>> X_train.shape, X_test.shape  # doctest: +SKIP
+    ((3066, 20), (1022, 20))
+    >>> int(y_train["stroke"].sum())  # doctest: +SKIP
+    157
     """
     raw_path = stroke_csv_path()
     manifest = {"raw_sha256": STROKE_SHA256, "recipe": recipe_hash()}
@@ -394,6 +574,23 @@ def load_iris_splits(random_state: int = 24) -> IrisSplits:
 
     Targets are column vectors of class indices (0, 1, 2), as the lecture
     reshapes them.
+
+    Parameters
+    ----------
+    random_state : int, default 24
+        Seed of ``train_test_split`` (the lecture's).
+
+    Returns
+    -------
+    IrisSplits
+
+    Examples
+    --------
+    >>> X_train, X_test, y_train, y_test, names = load_iris_splits()
+    >>> X_train.shape, X_test.shape, y_train.shape
+    ((112, 4), (38, 4), (112, 1))
+    >>> list(X_train.columns)
+    ['SepalLength', 'SepalWidth', 'PetalLength', 'PetalWidth']
     """
     from sklearn.datasets import load_iris
     from sklearn.model_selection import train_test_split

@@ -76,6 +76,17 @@ def epoch_examples(
     ``order`` if given; otherwise ``0, ..., n - 1``, shuffled by ``rng`` if
     ``shuffle`` (the pseudo-code's ``rnd.shuffle(data)``).
 
+    Parameters
+    ----------
+    n : int
+        Number of examples.
+    rng : numpy.random.Generator
+        The generator that shuffles.
+    shuffle : bool, default True
+        Shuffle the examples (else keep their order).
+    order : sequence of int, optional
+        The exact indices to visit; overrides ``shuffle``.
+
     Examples
     --------
     >>> epoch_examples(5, np.random.default_rng(0), shuffle=False)
@@ -128,7 +139,7 @@ def batch_gradient_descent(
     loss_fn : callable, optional
         ``loss_fn(theta, X_batch, y_batch)``, recorded before each update.
         Defaults to :func:`squared_error_loss` when ``grad_fn`` is
-        :func:`squared_error_grad`; otherwise, losses are recorded as NaN.
+        :func:`squared_error_grad`; otherwise, losses are recorded as ``NaN``.
 
     Returns
     -------
@@ -330,8 +341,15 @@ def gd_path(
 ) -> tuple[np.ndarray, list[np.ndarray]]:
     """The first ``steps`` updates of (mini-)batch gradient descent, as many epochs as needed.
 
-    Returns the path (the start and the parameters after each update, shape
-    ``(steps + 1, p)``) and the sorted indices of the examples in each batch.
+    The batches are drawn as in :func:`gradient_descent` (shuffled with
+    ``seed`` each epoch); the parameters are as there.
+
+    Returns
+    -------
+    path : numpy.ndarray, shape (steps + 1, p)
+        The start and the parameters after each update.
+    batches : list of numpy.ndarray
+        The sorted indices of the examples in each update's batch.
 
     Examples
     --------

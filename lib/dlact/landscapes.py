@@ -61,6 +61,22 @@ class PolynomialLoss:
         ``numpy.polynomial.polynomial`` order).
     x_range : (float, float)
         The interval the loss is drawn on (and the demo's slider covers).
+
+    Raises
+    ------
+    ValueError
+        If there are fewer than two coefficients, one is not finite, or the
+        range is not a finite pair with low < high.
+
+    Examples
+    --------
+    >>> loss = PolynomialLoss((4.0, 0.5, -1.0, 0.0, 0.1), x_range=(-3.5, 3.5))
+    >>> loss.to_latex()
+    '0.1x^{4} - x^{2} + 0.5x + 4'
+    >>> [round(x, 2) for x in loss.minima()]
+    [-2.35, 2.1]
+    >>> float(loss.grad(0.0))
+    0.5
     """
 
     coefficients: tuple[float, ...]
@@ -102,14 +118,26 @@ class PolynomialLoss:
         return sorted(found, key=lambda r: float(self(r)))
 
     def y_range(self, num: int = 401, pad: float = 0.05) -> tuple[float, float]:
-        """The loss's range over ``x_range``, widened by ``pad`` of its span each side."""
+        """The loss's range over ``x_range``, widened by ``pad`` of its span each side.
+
+        Examples
+        --------
+        >>> PolynomialLoss((0.0, 0.0, 1.0), x_range=(-1, 1)).y_range(pad=0.0)
+        (0.0, 1.0)
+        """
         values = self(np.linspace(*self.x_range, num))
         low, high = float(values.min()), float(values.max())
         margin = pad * (high - low if high > low else 1.0)
         return low - margin, high + margin
 
     def to_latex(self, variable: str = "x") -> str:
-        """The polynomial as LaTeX, highest power first (``0.1x^{4} - x^{2} + 4``)."""
+        """The polynomial as LaTeX, highest power first (``0.1x^{4} - x^{2} + 4``).
+
+        Examples
+        --------
+        >>> PolynomialLoss((1.0, -2.0, 1.0), x_range=(0, 2)).to_latex("w")
+        'w^{2} - 2w + 1'
+        """
         terms = []
         for power in range(len(self.coefficients) - 1, -1, -1):
             c = self.coefficients[power]
@@ -127,7 +155,13 @@ class PolynomialLoss:
         return text + "".join(f" {sign} {term}" for sign, term in terms[1:])
 
     def to_ojs(self) -> dict[str, Any]:
-        """The formula as plain data for the browser: coefficients, ranges, minima."""
+        """The formula as plain data for the browser: coefficients, ranges, minima.
+
+        Examples
+        --------
+        >>> PolynomialLoss((1.0, 0.0, 1.0), x_range=(-2, 2)).to_ojs()["minima"]
+        [0.0]
+        """
         return {
             "coefficients": list(self.coefficients),
             "x_range": list(self.x_range),
@@ -136,14 +170,15 @@ class PolynomialLoss:
         }
 
 
-#: The demo's loss: :math:`0.1x^4 - x^2 + 0.5x + 4` on :math:`[-3.5, 3.5]`.
-#: A global minimum near :math:`x = -2.35`, a local one near :math:`x = 2.10`
-#: and a bump between them, so the starting point matters; its curvature at
-#: the global minimum (about 4.6) makes learning rates above about 0.43
-#: overshoot there.
 GD_DEMO_LOSS = PolynomialLoss((4.0, 0.5, -1.0, 0.0, 0.1), x_range=(-3.5, 3.5))
+"""The demo's loss: :math:`0.1x^4 - x^2 + 0.5x + 4` on :math:`[-3.5, 3.5]`.
 
-#: Where the demo's sliders start, and their ranges.
+A global minimum near :math:`x = -2.35`, a local one near :math:`x = 2.10`
+and a bump between them, so the starting point matters; its curvature at
+the global minimum (about 4.6) makes learning rates above about 0.43
+overshoot there.
+"""
+
 GD_DEMO_DEFAULTS: Mapping[str, Any] = {
     "learning_rate": 0.1,
     "learning_rate_range": [0.001, 1.0],
@@ -151,14 +186,15 @@ GD_DEMO_DEFAULTS: Mapping[str, Any] = {
     "steps": 10,
     "max_steps": 40,
 }
+"""Where the demo's sliders start, and their ranges."""
 
 
 # --------------------------------------------------------------------------
 # The pitfalls landscape: a local minimum, a plateau and a global minimum
 # --------------------------------------------------------------------------
 
-#: The interval on which :func:`landscape_loss` is drawn.
 LANDSCAPE_RANGE: tuple[float, float] = (0.0, 10.0)
+"""The interval on which :func:`landscape_loss` is drawn."""
 
 
 def landscape_loss(x):
@@ -168,6 +204,12 @@ def landscape_loss(x):
     on each side of it and walls at both ends; on ``[0, 10]`` it has a local
     minimum near 1.7, a plateau around 3-5.5 and the global minimum near 8.6.
     Works on floats and arrays.
+
+    Examples
+    --------
+    >>> _, _, minima = grid_minima(landscape_loss, *LANDSCAPE_RANGE)
+    >>> [round(x, 2) for x, _ in minima]  # global minimum first
+    [8.57, 1.72]
     """
     x = np.asarray(x, dtype=float)
     return (
@@ -184,7 +226,23 @@ def grid_minima(f, lo: float, hi: float, num: int = 20001):
     """Interior local minima of ``f`` on a grid, refined by a parabola through
     the three grid points around each; sorted by loss (lowest first).
 
-    Returns the grid, ``f`` on it, and the minima as ``(x, f(x))`` pairs.
+    Parameters
+    ----------
+    f : callable
+        A vectorised function of one variable.
+    lo, hi : float
+        The interval searched.
+    num : int, default 20001
+        Number of grid points.
+
+    Returns
+    -------
+    x : numpy.ndarray
+        The grid.
+    y : numpy.ndarray
+        ``f`` on it.
+    minima : list of (float, float)
+        The minima as ``(x, f(x))`` pairs, lowest loss first.
 
     Examples
     --------
@@ -207,7 +265,22 @@ def grid_minima(f, lo: float, hi: float, num: int = 20001):
 
 def plateau(x: np.ndarray, y: np.ndarray, minima, rel_tol: float = 0.15) -> tuple[float, float]:
     """The longest stretch ``(start, end)`` of a curve where ``|f'|`` is below
-    ``rel_tol`` times its mean slope and that holds none of the ``minima``."""
+    ``rel_tol`` times its mean slope and that holds none of the ``minima``.
+
+    The mean slope is the curve's range of values over its range of ``x``;
+    ``minima`` are ``(x, f(x))`` pairs, as :func:`grid_minima` gives them.
+
+    Raises
+    ------
+    RuntimeError
+        If the curve has no such stretch.
+
+    Examples
+    --------
+    >>> x, y, minima = grid_minima(landscape_loss, *LANDSCAPE_RANGE)
+    >>> plateau(x, y, minima)
+    (3.0415, 5.164)
+    """
     slope = np.gradient(y, x)
     tol = rel_tol * (y.max() - y.min()) / (x[-1] - x[0])
     flat = np.abs(slope) < tol
@@ -251,13 +324,13 @@ def descend(
         Number of updates.
     max_norm : float, default 1e6
         The run counts as diverged once :math:`\|\theta\|` exceeds this, or
-        a value becomes infinite or NaN.
+        a value becomes infinite or ``NaN``.
 
     Returns
     -------
     numpy.ndarray, shape (steps + 1, p)
         The path, starting point first. After a divergence the remaining
-        rows are NaN (so plots just stop there); check with
+        rows are ``NaN`` (so plots just stop there); check with
         :func:`has_diverged`.
 
     Examples
@@ -304,7 +377,7 @@ def gd_iterates(
     """Iterates of 1-D gradient descent ``x_{k+1} = x_k - learning_rate * grad(x_k)``.
 
     Returns the iterates ``x_0, ..., x_m`` (``m <= steps``) and the step at
-    which an iterate left ``x_range`` (or became infinite or NaN), or None if
+    which an iterate left ``x_range`` (or became infinite or ``NaN``), or None if
     all ``steps`` steps stayed inside. The iterate that left is not included.
 
     The steps are :func:`descend`'s; this adds the stop at the edge of a

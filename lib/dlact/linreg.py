@@ -165,6 +165,18 @@ def bgd_example_data(n: int = 3, seed: int = 111) -> tuple[np.ndarray, np.ndarra
     lecture's tables, which print ``y`` rounded to 0.99, 3.00, 5.01. The
     tables' values (losses 0.98, 9.02, 25.15) need the unrounded ``y``.
 
+    Parameters
+    ----------
+    n : int, default 3
+        Number of observations.
+    seed : int, default 111
+        Seed of the noise.
+
+    Returns
+    -------
+    x : numpy.ndarray of int
+    y : numpy.ndarray of float
+
     Examples
     --------
     >>> x, y = bgd_example_data()
@@ -221,6 +233,30 @@ def sgd_learning_curve(
     run blew up: once an example's loss exceeds ``blow_up`` times the initial
     loss the curve stops there, its last point at the fraction of the epoch
     done.
+
+    Parameters
+    ----------
+    X : numpy.ndarray, shape (n, d)
+        Features.
+    y : numpy.ndarray, shape (n,)
+        Targets.
+    learning_rate : float
+        The step size.
+    epochs : int
+        Number of passes over the data.
+    seed : int
+        Seed of the order the examples are visited in.
+    blow_up : float, default 1000
+        How many times the initial loss counts as blowing up.
+
+    Returns
+    -------
+    epochs : numpy.ndarray
+        ``0, 1, ..., epochs`` (the last one fractional after a blow-up).
+    losses : numpy.ndarray
+        The training loss at those epochs.
+    blew_up : bool
+        Whether the run blew up.
 
     Examples
     --------

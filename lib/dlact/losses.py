@@ -171,6 +171,7 @@ def categorical_crossentropy(
         ``from_logits``; then :func:`log_softmax` is used, never ``log`` of a
         rounded-to-zero probability.
     from_logits : bool, default False
+        Treat ``y_pred`` as logits (Keras's ``from_logits=True``).
     eps : float, default 1e-7
         Probabilities are clipped to ``[eps, 1 - eps]`` before the log.
 
@@ -184,6 +185,8 @@ def categorical_crossentropy(
     >>> P = np.array([[0.982, 0.018], [0.018, 0.982], [0.0, 1.0]])
     >>> round(categorical_crossentropy(Y, P), 4)
     0.0121
+    >>> round(categorical_crossentropy([[0, 1]], [[0.0, 50.0]], from_logits=True), 4)
+    0.0
     """
     _check_eps(eps)
     y_true = _as_float_array(y_true_onehot, "y_true_onehot")
@@ -230,7 +233,9 @@ def sparse_categorical_crossentropy(
     y_pred : array_like, shape (n, c)
         Class probabilities, or logits if ``from_logits``.
     from_logits : bool, default False
+        Treat ``y_pred`` as logits (computed with :func:`log_softmax`).
     eps : float, default 1e-7
+        Probabilities are clipped to ``[eps, 1 - eps]`` before the log.
 
     Returns
     -------
@@ -240,6 +245,8 @@ def sparse_categorical_crossentropy(
     --------
     >>> P = np.array([[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]])
     >>> round(sparse_categorical_crossentropy([0, 2], P), 4)
+    0.2899
+    >>> round(categorical_crossentropy([[1, 0, 0], [0, 0, 1]], P), 4)
     0.2899
     """
     _check_eps(eps)
@@ -271,6 +278,9 @@ def sparse_categorical_crossentropy(
 
 def mse(y_true: Any, y_pred: Any) -> float:
     r"""Mean squared error :math:`\frac1n \sum_i (\hat{y}_i - y_i)^2`.
+
+    Shapes are checked as for the cross-entropies: ``(n, 1)`` against
+    ``(n,)`` is accepted, anything else that differs is an error.
 
     Examples
     --------

@@ -39,8 +39,8 @@ __all__ = [
 
 Activation = Callable[[np.ndarray], np.ndarray]
 
-#: Names accepted by :func:`get_activation` and :func:`dense`.
 ACTIVATION_NAMES: tuple[str, ...] = ("linear", "sigmoid", "softmax", "relu", "leaky_relu")
+"""Names accepted by :func:`get_activation` and :func:`dense` (Keras's names)."""
 
 
 # --------------------------------------------------------------------------
@@ -81,7 +81,20 @@ def log_softmax(z: Any, axis: int = -1) -> np.ndarray:
     r"""Logarithm of :func:`softmax`, computed without forming the softmax.
 
     :math:`\log \mathrm{Softmax}(\mathbf{z})_i = z_i - \max_j z_j
-    - \log \sum_j e^{z_j - \max_j z_j}`.
+    - \log \sum_j e^{z_j - \max_j z_j}`: finite even where the softmax
+    rounds to 0, which is what a cross-entropy computed from logits needs.
+
+    Parameters
+    ----------
+    z : array_like
+        Scores (logits), at least one-dimensional.
+    axis : int, default -1
+        Axis holding the classes.
+
+    Returns
+    -------
+    numpy.ndarray
+        Log-probabilities, the shape of ``z``.
 
     Examples
     --------
@@ -147,6 +160,13 @@ def leaky_relu(z: Any, negative_slope: float = 0.2) -> np.ndarray | np.float64:
     The default slope 0.2 is Keras 3's (``keras.activations.leaky_relu``),
     so ``Dense(32, "leaky_relu")`` computes exactly this.
 
+    Parameters
+    ----------
+    z : array_like
+        Inputs.
+    negative_slope : float, default 0.2
+        The slope below 0.
+
     Examples
     --------
     >>> leaky_relu(np.array([-10.0, 0.0, 3.0]))
@@ -206,10 +226,22 @@ def get_activation(activation: str | Activation | None) -> Activation:
         One of :data:`ACTIVATION_NAMES`, ``None`` (same as ``"linear"``), or
         any callable, which is returned unchanged.
 
+    Returns
+    -------
+    callable
+        The activation function of this module with that name.
+
+    Raises
+    ------
+    ValueError
+        If ``activation`` is a string that names no activation.
+
     Examples
     --------
     >>> get_activation("relu") is relu
     True
+    >>> get_activation(None)([1, -2])
+    array([ 1., -2.])
     """
     if activation is None:
         return linear

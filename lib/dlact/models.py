@@ -14,11 +14,35 @@ IRIS_CLASSES = 3
 
 
 def build_stroke_model(seed: int = 42, *, n_features: int = STROKE_FEATURES, logits: bool = False):
-    """20 inputs -> Dense 32 leaky_relu -> Dense 16 leaky_relu -> Dense 1.
+    """The stroke network: 20 inputs, Dense 32 and Dense 16 (leaky ReLU), Dense 1.
 
     The output is a probability (sigmoid) or, with ``logits=True``, a logit
     (linear) to pair with ``BinaryCrossentropy(from_logits=True)``.
-    1,217 parameters for 20 inputs.
+    1,217 parameters for 20 inputs. Not compiled: the lecture's cells choose
+    the loss, optimiser and metrics.
+
+    Parameters
+    ----------
+    seed : int, default 42
+        Seeds Python, NumPy and the backend (``keras.utils.set_random_seed``)
+        before the layers are made, so it fixes the initial weights.
+    n_features : int, default 20
+        Number of inputs.
+    logits : bool, default False
+        Output a logit instead of a probability.
+
+    Returns
+    -------
+    keras.Sequential
+        Named ``"stroke"`` (``"stroke_logits"`` with ``logits=True``).
+
+    Examples
+    --------
+    >>> from dlact.backend import choose_backend
+    >>> _ = choose_backend()  # before Keras is first imported
+    >>> model = build_stroke_model(seed=42)
+    >>> model.count_params(), model.layers[-1].activation.__name__
+    (1217, 'sigmoid')
     """
     import keras
     from keras.layers import Dense, Input
@@ -42,7 +66,38 @@ def build_iris_model(
     n_classes: int = IRIS_CLASSES,
     logits: bool = False,
 ):
-    """4 inputs -> Dense 30 relu -> Dense 3 softmax (or linear logits)."""
+    """The iris network: 4 inputs, Dense 30 (ReLU), Dense 3 softmax (or linear logits).
+
+    Parameters
+    ----------
+    seed : int, default 42
+        Seeds Python, NumPy and the backend before the layers are made.
+    n_features : int, default 4
+        Number of inputs.
+    n_classes : int, default 3
+        Number of classes (output neurons), at least 2.
+    logits : bool, default False
+        Output logits (linear) instead of probabilities (softmax), to pair
+        with ``SparseCategoricalCrossentropy(from_logits=True)``.
+
+    Returns
+    -------
+    keras.Sequential
+        Not compiled; named ``"iris"`` (``"iris_logits"`` with ``logits=True``).
+
+    Raises
+    ------
+    ValueError
+        If ``n_classes`` is less than 2.
+
+    Examples
+    --------
+    >>> from dlact.backend import choose_backend
+    >>> _ = choose_backend()  # before Keras is first imported
+    >>> model = build_iris_model(logits=True)
+    >>> model.count_params(), model.layers[-1].activation.__name__
+    (243, 'linear')
+    """
     import keras
     from keras.layers import Dense, Input
 

@@ -1,15 +1,37 @@
-"""The one set-up call made by the hidden first cell of every chapter."""
+"""The one set-up call made by the hidden first cell of every chapter.
+
+That cell (``chapters/_setup.qmd``) runs ``settings = setup_notebook()``
+before anything imports Keras; a downloaded notebook starts with the same call.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 DEFAULT_SEED = 42
+"""The seed :func:`setup_notebook` gives every random generator by default."""
 
 
 @dataclass(frozen=True)
 class NotebookSettings:
-    """What :func:`setup_notebook` chose."""
+    """What :func:`setup_notebook` chose.
+
+    Attributes
+    ----------
+    backend : str
+        The Keras backend, ``"jax"`` or ``"torch"``.
+    seed : int
+        The seed given to Python, NumPy and the backend.
+    style : str
+        The plot style, ``"book"`` or ``"slides"``.
+    fit_cache : str or None
+        The folder fits are cached in during a build, or None.
+
+    Examples
+    --------
+    >>> NotebookSettings(backend="jax", seed=42, style="book", fit_cache=None)
+    NotebookSettings(backend='jax', seed=42, style='book', fit_cache=None)
+    """
 
     backend: str
     seed: int
@@ -26,10 +48,35 @@ def setup_notebook(
     its wall time, and when the build sets ``DLACT_FIT_CACHE`` a model trained
     by one output (the book) is restored, not retrained, by the other (the deck).
 
-    Call it once, first, before importing Keras.  ``backend`` defaults to
-    ``$KERAS_BACKEND`` (then :data:`dlact.backend.DEFAULT_BACKEND`), ``style``
-    to ``$DLACT_STYLE`` (then ``slides`` under the slides profile, else
-    ``book``).  Also sets pandas to print short previews of long tables.
+    Call it once, first, before importing Keras.  Also sets pandas to print
+    short previews of long tables (a slide is 1280 x 720 and the book's
+    column is narrow).
+
+    Parameters
+    ----------
+    backend : str, optional
+        The Keras backend; defaults to ``$KERAS_BACKEND``, then
+        :data:`dlact.backend.DEFAULT_BACKEND` (see
+        :func:`dlact.backend.choose_backend`).
+    seed : int, default 42
+        Given to ``keras.utils.set_random_seed`` (Python, NumPy, backend).
+    style : str, optional
+        The plot style, ``"book"`` or ``"slides"``; defaults to
+        ``$DLACT_STYLE``, then ``"slides"`` under the slides profile, else
+        ``"book"`` (see :func:`dlact.style.use_style`).
+
+    Returns
+    -------
+    NotebookSettings
+        What was chosen.
+
+    Examples
+    --------
+    >>> settings = setup_notebook(style="book")  # doctest: +SKIP
+    >>> settings.seed, settings.style  # doctest: +SKIP
+    (42, 'book')
+    >>> settings.backend in ("jax", "torch")  # doctest: +SKIP
+    True
     """
     import pandas as pd
 

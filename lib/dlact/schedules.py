@@ -39,10 +39,21 @@ class Schedule:
 
     Subclasses define :meth:`rate`; calling a schedule accepts an integer
     (returns a float) or a NumPy array of steps (returns an array), so it can
-    be plotted directly.
+    be plotted directly. A negative step is an error.
+
+    Examples
+    --------
+    >>> class Halving(Schedule):
+    ...     def rate(self, step):
+    ...         return 0.1 * 0.5**step
+    >>> Halving()(np.array([0, 1, 2]))
+    array([0.1  , 0.05 , 0.025])
+    >>> isinstance(step_decay(0.1, 0.5, every=10), Schedule)
+    True
     """
 
     def rate(self, step: np.ndarray) -> np.ndarray:  # pragma: no cover - abstract
+        """The learning rate at each of ``step`` (a float array of steps >= 0)."""
         raise NotImplementedError
 
     def __call__(self, step: Any) -> Any:
@@ -187,10 +198,21 @@ def cosine_decay(initial: float, decay_steps: float, alpha: float = 0.0) -> Sche
 def as_schedule(learning_rate: float | Callable[[int], float]) -> Callable[[int], float]:
     """Turn a number into :func:`constant`; check that a callable gives positive rates.
 
+    What the functions of :mod:`dlact.gd` do with their ``learning_rate``: a
+    callable is wrapped so that a rate that is not a positive finite number
+    stops the run with an error naming the step.
+
+    Raises
+    ------
+    ValueError
+        If ``learning_rate`` is neither a positive number nor callable.
+
     Examples
     --------
     >>> as_schedule(0.01)
     constant(0.01)
+    >>> as_schedule(lambda step: 0.1 / (1 + step))(4)
+    0.02
     """
     if callable(learning_rate):
         return _CheckedSchedule(learning_rate)

@@ -2,18 +2,19 @@
 
 The same figure functions serve both outputs; only matplotlib's settings differ:
 
-``"slides"``
-    wide figures (10 x 4.2 in, leaving room for the code above them) with large type (about 18-20 pt) and thick lines,
-    readable from the back of a lecture theatre;
-``"book"``
-    narrow figures (6.5 x 4 in) with 11 pt type, matching the body text.
+* ``"slides"``: wide figures (10 x 4.2 in, leaving room for the code above
+  them) with large type (about 18-20 pt) and thick lines, readable from the
+  back of a lecture theatre;
+* ``"book"``: narrow figures (6.5 x 4 in) with 11 pt type, matching the body
+  text.
 
 Both use the Okabe-Ito colour-blind-safe palette (its yellow, which is hard to
 see on white, is left out), dark text on a white background and a light grid.
 
-Nothing changes when this module is imported: a notebook's (hidden) setup cell
-calls :func:`use_style` once, which reads the environment to choose the style
-that fits the output being rendered::
+Nothing changes when this module is imported: a notebook's (hidden) set-up cell
+calls :func:`use_style` once (through :func:`dlact.notebook.setup_notebook`),
+which reads the environment to choose the style that fits the output being
+rendered::
 
     from dlact.style import use_style
     use_style()          # "slides" under `quarto render --profile slides`
@@ -37,10 +38,9 @@ __all__ = [
     "use_style",
 ]
 
-#: Environment variable that names the style explicitly ("book" or "slides").
 ENV_VAR = "DLACT_STYLE"
+"""Environment variable that names the style explicitly (``"book"`` or ``"slides"``)."""
 
-#: Okabe-Ito colours, in the order figures use them (yellow left out: too pale on white).
 PALETTE: tuple[str, ...] = (
     "#0072B2",  # blue
     "#D55E00",  # vermillion
@@ -50,6 +50,7 @@ PALETTE: tuple[str, ...] = (
     "#56B4E9",  # sky blue
     "#000000",  # black
 )
+"""Okabe-Ito colours, in the order figures use them (yellow left out: too pale on white)."""
 
 _TEXT = "#1a1a1a"
 _GRID = "#d9d9d9"
@@ -81,7 +82,6 @@ _COMMON: dict[str, Any] = {
     "mathtext.fontset": "dejavusans",
 }
 
-#: The settings of each style (merged over the common settings above).
 STYLES: Mapping[str, Mapping[str, Any]] = {
     "book": {
         "figure.figsize": (6.5, 4.0),
@@ -124,6 +124,7 @@ STYLES: Mapping[str, Mapping[str, Any]] = {
         "ytick.major.size": 6,
     },
 }
+"""The matplotlib settings of each style, by name (merged over settings common to both)."""
 
 
 def _check_name(name: str) -> str:
@@ -143,6 +144,16 @@ def style_name() -> str:
     ------
     ValueError
         If ``DLACT_STYLE`` names no known style.
+
+    Examples
+    --------
+    >>> from unittest import mock
+    >>> with mock.patch.dict("os.environ", {"DLACT_STYLE": "", "QUARTO_PROFILE": "slides"}):
+    ...     style_name()
+    'slides'
+    >>> with mock.patch.dict("os.environ", {"DLACT_STYLE": "book", "QUARTO_PROFILE": "slides"}):
+    ...     style_name()
+    'book'
     """
     explicit = os.environ.get(ENV_VAR, "").strip()
     if explicit:
@@ -162,6 +173,16 @@ def rc_params(name: str) -> dict[str, Any]:
     """The matplotlib settings of the style ``name``, without applying them.
 
     Useful with :func:`matplotlib.rc_context` to draw one figure in a style.
+
+    Raises
+    ------
+    ValueError
+        If ``name`` is not one of :data:`STYLES`.
+
+    Examples
+    --------
+    >>> rc_params("book")["figure.figsize"], rc_params("slides")["figure.figsize"]
+    ((6.5, 4.0), (10.0, 4.2))
     """
     name = _check_name(name)
     return {**_COMMON, **STYLES[name]}
@@ -189,8 +210,18 @@ def use_style(name: str | None = None) -> str:
     Notes
     -----
     This changes :data:`matplotlib.rcParams` (figure size, fonts, line widths,
-    colour cycle, grid, constrained layout); it is the only function in the
-    package that changes global state.
+    colour cycle, grid, constrained layout); it is the only plotting function
+    that changes global state (the figure functions draw on the Axes they
+    are given).
+
+    Examples
+    --------
+    >>> import matplotlib as mpl
+    >>> with mpl.rc_context():  # put matplotlib's settings back afterwards
+    ...     use_style("slides")
+    ...     mpl.rcParams["font.size"]
+    'slides'
+    18.0
     """
     name = style_name() if name is None else _check_name(name)
     mpl.rcParams.update(rc_params(name))

@@ -24,6 +24,17 @@ def regression_data(seed: int, n: int = 200, d: int = 5, noise: float = 1.5):
     directions of the least-squares loss slow for gradient descent (the
     learning-curves figure); ``w`` is drawn from the same seeded generator.
 
+    Parameters
+    ----------
+    seed : int
+        Seed of the generator (features, weights and noise).
+    n : int, default 200
+        Number of examples.
+    d : int, default 5
+        Number of features.
+    noise : float, default 1.5
+        Standard deviation of the noise added to ``y``.
+
     Examples
     --------
     >>> X, y = regression_data(seed=0)
@@ -42,6 +53,12 @@ def line_data(seed: int, n: int = 40) -> tuple[np.ndarray, np.ndarray]:
 
     The data of the figure comparing batch, mini-batch and stochastic
     gradient descent.
+
+    Examples
+    --------
+    >>> x, y = line_data(seed=0)
+    >>> bool(x.min() >= -2 and x.max() <= 2), np.polyfit(x, y, 1).round(1)
+    (True, array([2.1, 1.3]))
     """
     rng = np.random.default_rng(seed)
     x = rng.uniform(-2.0, 2.0, n)

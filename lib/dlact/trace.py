@@ -43,8 +43,18 @@ class Step:
         Parameters before the update, the mean batch gradient there, and the
         parameters after the update (read-only arrays).
     loss : float
-        Loss on the batch before the update (NaN when no loss was given).
+        Loss on the batch before the update (``NaN`` when no loss was given).
     learning_rate : float
+        The step size of this update.
+
+    Examples
+    --------
+    >>> from dlact.gd import batch_gradient_descent
+    >>> from dlact.linreg import squared_error_grad
+    >>> trace = batch_gradient_descent(squared_error_grad, [0, 0], [5], [5], learning_rate=0.01)
+    >>> step = trace.steps[0]
+    >>> step.indices, step.gradient, step.loss, step.params_after
+    ((0,), array([-50., -10.]), 25.0, array([0.5, 0.1]))
     """
 
     iteration: int
@@ -60,6 +70,17 @@ class Step:
 @dataclass(frozen=True, eq=False)
 class Trace:
     """The record of a gradient-descent run: where it started and every step.
+
+    The functions of :mod:`dlact.gd` return one; its properties give the
+    path, gradients, losses and learning rates as arrays, and
+    :meth:`to_frame` a table of the steps.
+
+    Attributes
+    ----------
+    start : numpy.ndarray
+        The starting parameters (read-only).
+    steps : tuple of Step
+        Every update, in order.
 
     Examples
     --------
@@ -110,7 +131,7 @@ class Trace:
 
     @property
     def diverged(self) -> bool:
-        """Whether any parameter, gradient or loss became infinite or NaN."""
+        """Whether any parameter, gradient or loss became infinite or ``NaN``."""
         recorded_losses = self.losses[~np.isnan(self.losses)]  # NaN: loss not computed
         values = [self.params, self.gradients, recorded_losses]
         return not all(np.all(np.isfinite(v)) for v in values)
@@ -123,6 +144,21 @@ class Trace:
         names : sequence of str, optional
             Names of the parameters, e.g. ``("w", "b")``; the default is
             ``theta_0, theta_1, ...``. Gradient columns are ``dL/d<name>``.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``iteration, epoch, indices``, the parameters before the
+            step, their gradients, ``loss`` and ``learning_rate``.
+
+        Examples
+        --------
+        >>> from dlact.gd import batch_gradient_descent
+        >>> from dlact.linreg import squared_error_grad
+        >>> trace = batch_gradient_descent(squared_error_grad, [0, 0], [5], [5],
+        ...                                learning_rate=0.01)
+        >>> list(trace.to_frame(["w", "b"]).columns)
+        ['iteration', 'epoch', 'indices', 'w', 'b', 'dL/dw', 'dL/db', 'loss', 'learning_rate']
         """
         p = self.start.size
         names = [f"theta_{j}" for j in range(p)] if names is None else list(names)

@@ -10,16 +10,20 @@ since that call is the lesson.
 
 Modules, named by what they hold:
 
-``losses``        squared error vs cross-entropy
-``activations``   sigmoid and softmax
-``training``      learning curves from a Keras ``History``
-``descent``       gradient descent on a 1-D loss, one panel per learning rate
-``landscape``     a loss with a local minimum, a plateau and a global minimum
-``minibatch``     batch, mini-batch and stochastic paths on a contour plot
-``curves``        training loss against epoch for four learning rates
-``schedules``     learning-rate schedules
-``sweep``         quantities against one weight (accuracy vs cross-entropy)
-``diagrams``      a classifier network diagram
+* ``losses``: squared error vs cross-entropy;
+* ``activations``: sigmoid and softmax;
+* ``training``: learning curves from a Keras ``History``;
+* ``descent``: gradient descent on a 1-D loss, one panel per learning rate;
+* ``landscape``: a loss with a local minimum, a plateau and a global minimum;
+* ``minibatch``: batch, mini-batch and stochastic paths on a contour plot;
+* ``curves``: training loss against epoch for four learning rates;
+* ``schedules``: learning-rate schedules;
+* ``sweep``: quantities against one weight (accuracy vs cross-entropy);
+* ``diagrams``: a classifier network diagram.
+
+The plot functions are imported here (``from dlact.figures import
+plot_history``), except :func:`~dlact.figures.sweep.plot_weight_sweep`, which is
+imported from its module.
 
 Figures only draw: what they show is computed by the teaching modules
 (:mod:`dlact.maths`, :mod:`dlact.losses`, :mod:`dlact.gd`,

@@ -17,7 +17,19 @@ __all__ = ["SigmoidPlot", "SoftmaxPlot", "plot_sigmoid", "plot_softmax"]
 
 @dataclass(repr=False)
 class SigmoidPlot:
-    """What :func:`plot_sigmoid` drew: ``ax``, ``figure_``, ``z`` and ``sigma`` (= σ(z))."""
+    """What :func:`plot_sigmoid` drew.
+
+    Attributes
+    ----------
+    ax : matplotlib.axes.Axes
+        The Axes drawn on.
+    figure_ : matplotlib.figure.Figure
+        Its figure.
+    z : numpy.ndarray
+        The points of the curve.
+    sigma : numpy.ndarray
+        The sigmoid at those points.
+    """
 
     ax: Axes
     figure_: Figure
@@ -48,6 +60,12 @@ def plot_sigmoid(
     -------
     SigmoidPlot
         The Axes, its figure and the arrays ``z`` and ``sigma`` drawn.
+
+    Examples
+    --------
+    >>> result = plot_sigmoid(z_range=(-6, 6))
+    >>> len(result.z), bool(0 < result.sigma.min() < result.sigma.max() < 1)
+    (200, True)
     """
     func = "plot_sigmoid"
     ax = single_axes(ax, func)
@@ -76,10 +94,16 @@ class SoftmaxPlot:
 
     Attributes
     ----------
-    axes : (Axes, Axes) — the logits panel and the probabilities panel.
-    figure_ : their Figure.
-    logits, probabilities : the bar heights of the two panels.
-    labels : the class names on the x axes.
+    axes : (Axes, Axes)
+        The logits panel and the probabilities panel.
+    figure_ : matplotlib.figure.Figure
+        Their figure.
+    logits, probabilities : numpy.ndarray
+        The bar heights of the two panels.
+    labels : list of str
+        The class names on the x axes.
+    ax : matplotlib.axes.Axes
+        The probabilities panel.
     """
 
     axes: tuple[Axes, Axes]
@@ -123,6 +147,12 @@ def plot_softmax(
     -------
     SoftmaxPlot
         The two Axes, the figure, the logits and the probabilities drawn.
+
+    Examples
+    --------
+    >>> result = plot_softmax([5, -1, 6], labels=["cat", "dog", "bird"])
+    >>> result.probabilities.round(2)
+    array([0.27, 0.  , 0.73])
     """
     func = "plot_softmax"
     try:

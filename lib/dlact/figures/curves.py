@@ -38,16 +38,24 @@ class LearningCurvesPlot:
 
     Attributes
     ----------
-    ax, figure_ : the Axes and its Figure.
-    learning_rates : name -> learning rate.
-    epochs : name -> epochs drawn (0 = before training).
-    losses : name -> training loss at those epochs (epoch 0: loss of the
-        initial weights; epoch k: mean of the losses of the examples seen
-        during epoch k, as Keras reports it).
-    blew_up : name -> True if the loss of an example exceeded a thousand
-        times the initial loss; that curve stops there, its last point at the
-        fraction of the epoch done (the mean loss of the examples seen).
-    X, y : the training data (the model is ``y ≈ X @ w``, from ``w = 0``).
+    ax : matplotlib.axes.Axes
+        The Axes drawn on.
+    figure_ : matplotlib.figure.Figure
+        Its figure.
+    learning_rates : dict of str to float
+        Name -> learning rate.
+    epochs : dict of str to numpy.ndarray
+        Name -> epochs drawn (0 = before training).
+    losses : dict of str to numpy.ndarray
+        Name -> training loss at those epochs (epoch 0: loss of the initial
+        weights; epoch k: mean of the losses of the examples seen during
+        epoch k, as Keras reports it).
+    blew_up : dict of str to bool
+        Name -> True if the loss of an example exceeded a thousand times the
+        initial loss; that curve stops there, its last point at the fraction
+        of the epoch done (the mean loss of the examples seen).
+    X, y : numpy.ndarray
+        The training data (the model is ``y ≈ X @ w``, from ``w = 0``).
     """
 
     ax: Axes
@@ -89,6 +97,14 @@ def plot_learning_curves_by_rate(ax: Axes | None = None, *, epochs: int = 30, se
     -------
     LearningCurvesPlot
         The Axes, the figure and, per learning rate, the epochs and losses drawn.
+
+    Examples
+    --------
+    >>> result = plot_learning_curves_by_rate(epochs=30)
+    >>> result.blew_up
+    {'very high': True, 'high': False, 'low': False, 'good': False}
+    >>> min(result.losses, key=lambda name: result.losses[name][-1])
+    'good'
     """
     func = "plot_learning_curves_by_rate"
     epochs = positive_int(epochs, "epochs", func)

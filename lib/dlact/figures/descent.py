@@ -1,6 +1,6 @@
 """Gradient descent on a loss of one parameter, drawn for several learning rates.
 
-The paths are computed by :func:`dlact.gd.gd_iterates`; this module only
+The paths are computed by :func:`dlact.landscapes.gd_iterates`; this module only
 draws them on the loss curve.
 """
 
@@ -34,13 +34,19 @@ class GDPath:
 
     Attributes
     ----------
-    learning_rate : the step size η.
-    label : its name in the figure.
-    x : iterates ``x_0, x_1, ...`` (those inside the plotted range).
-    loss : ``f`` at those iterates.
-    diverged : True if an iterate left the plotted range (or overflowed)
-        before all steps were taken; the path stops there.
-    left_range_at : the step ``k`` whose iterate ``x_k`` left the range, or None.
+    learning_rate : float
+        The step size η.
+    label : str
+        Its name in the figure.
+    x : numpy.ndarray
+        Iterates ``x_0, x_1, ...`` (those inside the plotted range).
+    loss : numpy.ndarray
+        ``f`` at those iterates.
+    diverged : bool
+        True if an iterate left the plotted range (or overflowed) before all
+        steps were taken; the path stops there.
+    left_range_at : int or None
+        The step ``k`` whose iterate ``x_k`` left the range, or None.
     """
 
     learning_rate: float
@@ -62,11 +68,18 @@ class GDPathsPlot:
 
     Attributes
     ----------
-    axes : tuple of Axes (one per learning rate, or one shared Axes).
-    figure_ : their Figure.
-    x_grid, loss_grid : the loss curve drawn.
-    x_range : the plotted interval of x.
-    paths : one :class:`GDPath` per learning rate, in the order given.
+    axes : tuple of Axes
+        One per learning rate, or one shared Axes.
+    figure_ : matplotlib.figure.Figure
+        Their figure.
+    x_grid, loss_grid : numpy.ndarray
+        The loss curve drawn.
+    x_range : (float, float)
+        The plotted interval of x.
+    paths : list of GDPath
+        One per learning rate, in the order given.
+    ax : matplotlib.axes.Axes
+        The first (or only) panel.
     """
 
     axes: tuple[Axes, ...]
@@ -164,9 +177,15 @@ def plot_gd_paths(
 
     Examples
     --------
-    >>> plot_gd_paths(lambda x: x**2, lambda x: 2 * x, x0=-4,
-    ...               learning_rates=[0.05, 0.3, 0.9, 1.05],
-    ...               labels=["too small", "good", "too large", "diverges"])  # doctest: +SKIP
+    The classic four on :math:`f(x) = x^2`:
+
+    >>> result = plot_gd_paths(lambda x: x**2, lambda x: 2 * x, x0=-4,
+    ...                        learning_rates=[0.05, 0.3, 0.9, 1.05],
+    ...                        labels=["too small", "good", "too large", "diverges"])
+    >>> [(path.label, path.diverged) for path in result.paths]
+    [('too small', False), ('good', False), ('too large', False), ('diverges', True)]
+    >>> result.paths[-1].left_range_at
+    3
     """
     func = "plot_gd_paths"
     check_callable(f, "f", func)

@@ -27,11 +27,17 @@ class NetworkDiagram:
 
     Attributes
     ----------
-    ax, figure_ : the Axes and its Figure.
-    positions : layer name ("input", "hidden", "output") -> array (n, 2) of
-        neuron centres in data coordinates.
-    input_labels, output_labels : the labels written beside the layers.
-    n_weights : number of connections drawn (``n_in*n_hidden + n_hidden*n_out``).
+    ax : matplotlib.axes.Axes
+        The Axes drawn on.
+    figure_ : matplotlib.figure.Figure
+        Its figure.
+    positions : dict of str to numpy.ndarray
+        Layer name (``"input"``, ``"hidden"``, ``"output"``) -> array (n, 2)
+        of neuron centres in data coordinates.
+    input_labels, output_labels : list of str
+        The labels written beside the layers.
+    n_weights : int
+        Number of connections drawn (``n_in*n_hidden + n_hidden*n_out``).
     """
 
     ax: Axes
@@ -83,6 +89,12 @@ def plot_classifier_network(
     -------
     NetworkDiagram
         The Axes, the figure and the neuron positions per layer.
+
+    Examples
+    --------
+    >>> diagram = plot_classifier_network()
+    >>> diagram.n_weights, diagram.output_labels
+    (56, ['setosa', 'versicolor', 'virginica'])
     """
     func = "plot_classifier_network"
     sizes = {}

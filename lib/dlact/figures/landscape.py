@@ -29,10 +29,16 @@ class LandscapePlot:
 
     Attributes
     ----------
-    ax, figure_ : the Axes and its Figure.
-    x, loss : the curve.
-    global_min, local_min : (x, loss) of the two minima marked.
-    plateau : (start, end) of the shaded plateau.
+    ax : matplotlib.axes.Axes
+        The Axes drawn on.
+    figure_ : matplotlib.figure.Figure
+        Its figure.
+    x, loss : numpy.ndarray
+        The curve.
+    global_min, local_min : (float, float)
+        ``(x, loss)`` of the two minima marked.
+    plateau : (float, float)
+        ``(start, end)`` of the shaded plateau.
     """
 
     ax: Axes
@@ -71,6 +77,12 @@ def plot_loss_landscape(ax: Axes | None = None):
     -------
     LandscapePlot
         The Axes, the figure, the curve, and where the minima and plateau are.
+
+    Examples
+    --------
+    >>> result = plot_loss_landscape()
+    >>> round(result.global_min[0], 2), round(result.local_min[0], 2), result.plateau
+    (8.57, 1.72, (3.0415, 5.164))
     """
     ax = single_axes(ax, "plot_loss_landscape")
     lo, hi = LANDSCAPE_RANGE

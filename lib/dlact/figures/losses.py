@@ -20,10 +20,16 @@ class LossComparisonPlot:
 
     Attributes
     ----------
-    ax, figure_ : the Axes and its Figure.
-    p : predicted probabilities of the positive class (x values).
-    squared_error : ``(1 - p) ** 2`` at ``p``.
-    cross_entropy : ``-log(p)`` at ``p``.
+    ax : matplotlib.axes.Axes
+        The Axes drawn on.
+    figure_ : matplotlib.figure.Figure
+        Its figure.
+    p : numpy.ndarray
+        Predicted probabilities of the positive class (x values).
+    squared_error : numpy.ndarray
+        ``(1 - p) ** 2`` at ``p``.
+    cross_entropy : numpy.ndarray
+        ``-log(p)`` at ``p``.
     """
 
     ax: Axes
@@ -57,6 +63,12 @@ def plot_mse_vs_cross_entropy(ax: Axes | None = None, *, num: int = 400, y_max: 
     -------
     LossComparisonPlot
         The Axes, its figure and the arrays drawn.
+
+    Examples
+    --------
+    >>> result = plot_mse_vs_cross_entropy()
+    >>> round(float(result.squared_error.max()), 3), bool(result.cross_entropy.max() > 9)
+    (1.0, True)
     """
     func = "plot_mse_vs_cross_entropy"
     ax = single_axes(ax, func)

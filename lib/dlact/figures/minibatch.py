@@ -32,13 +32,22 @@ class MinibatchPathsPlot:
 
     Attributes
     ----------
-    ax, figure_ : the Axes and its Figure.
-    x, y : the synthetic data the loss is the mean squared error on.
-    learning_rate : the step size used by every path.
-    batch_sizes : path name -> batch size.
-    paths : path name -> array of shape (steps + 1, 2), the iterates (w, b).
-    batch_indices : path name -> the indices of the examples used at each step.
-    optimum : the least-squares (w, b).
+    ax : matplotlib.axes.Axes
+        The Axes drawn on.
+    figure_ : matplotlib.figure.Figure
+        Its figure.
+    x, y : numpy.ndarray
+        The synthetic data the loss is the mean squared error on.
+    learning_rate : float
+        The step size used by every path.
+    batch_sizes : dict of str to int
+        Path name -> batch size.
+    paths : dict of str to numpy.ndarray
+        Path name -> array of shape (steps + 1, 2), the iterates (w, b).
+    batch_indices : dict of str to list of numpy.ndarray
+        Path name -> the indices of the examples used at each step.
+    optimum : numpy.ndarray
+        The least-squares (w, b).
     """
 
     ax: Axes
@@ -92,6 +101,7 @@ def plot_minibatch_paths(
     steps : int, default 40
         Number of updates on each path.
     learning_rate : float, default 0.1
+        The step size of every path.
     batch_size : int, default 8
         Batch size of the mini-batch path (between 2 and 39).
 
@@ -99,6 +109,14 @@ def plot_minibatch_paths(
     -------
     MinibatchPathsPlot
         The Axes, the figure, the data and the three paths.
+
+    Examples
+    --------
+    >>> result = plot_minibatch_paths(steps=40)
+    >>> result.batch_sizes
+    {'Batch GD': 40, 'Mini-batch GD (batch size 8)': 8, 'Stochastic GD (batch size 1)': 1}
+    >>> [path.shape for path in result.paths.values()]
+    [(41, 2), (41, 2), (41, 2)]
     """
     func = "plot_minibatch_paths"
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:

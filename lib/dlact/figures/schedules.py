@@ -21,8 +21,19 @@ __all__ = ["SchedulesPlot", "plot_lr_schedules"]
 
 @dataclass(repr=False)
 class SchedulesPlot:
-    """What :func:`plot_lr_schedules` drew: ``ax``, ``figure_``, ``epochs`` and
-    ``rates`` (schedule name -> learning rate at each epoch)."""
+    """What :func:`plot_lr_schedules` drew.
+
+    Attributes
+    ----------
+    ax : matplotlib.axes.Axes
+        The Axes drawn on.
+    figure_ : matplotlib.figure.Figure
+        Its figure.
+    epochs : numpy.ndarray
+        The epochs drawn.
+    rates : dict of str to numpy.ndarray
+        Schedule name -> learning rate at each epoch.
+    """
 
     ax: Axes
     figure_: Figure
@@ -81,6 +92,17 @@ def plot_lr_schedules(
     -------
     SchedulesPlot
         The Axes, its figure, the epochs and the rates drawn.
+
+    Examples
+    --------
+    The schedules of :mod:`dlact.schedules` take arrays of epochs:
+
+    >>> from dlact.schedules import constant, step_decay
+    >>> result = plot_lr_schedules(
+    ...     {"constant": constant(0.1), "step decay": step_decay(0.1, 0.5, every=10)}, epochs=30
+    ... )
+    >>> result.rates["step decay"][[0, 10, 20]]
+    array([0.1  , 0.05 , 0.025])
     """
     func = "plot_lr_schedules"
     if not isinstance(schedules, Mapping) or not schedules:

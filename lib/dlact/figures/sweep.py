@@ -25,11 +25,18 @@ class WeightSweepPlot:
 
     Attributes
     ----------
-    axes : one Axes per curve, top to bottom.
-    figure_ : their Figure.
-    weights : the x values.
-    curves : name -> the values drawn against ``weights``.
-    marked : the weight marked with a vertical line on every panel, or None.
+    axes : tuple of Axes
+        One per curve, top to bottom.
+    figure_ : matplotlib.figure.Figure
+        Their figure.
+    weights : numpy.ndarray
+        The x values.
+    curves : dict of str to numpy.ndarray
+        Name -> the values drawn against ``weights``.
+    marked : float or None
+        The weight marked with a vertical line on every panel, or None.
+    ax : matplotlib.axes.Axes
+        The first (top) panel.
     """
 
     axes: tuple[Axes, ...]
@@ -74,12 +81,28 @@ def plot_weight_sweep(
     Returns
     -------
     WeightSweepPlot
+        The Axes, the figure, the weights and the curves drawn.
 
     Raises
     ------
     ValueError
         If there are no curves, a curve's length differs from the weights',
         the weights are not increasing, or a value is not finite.
+
+    Examples
+    --------
+    Accuracy jumps where the cross-entropy changes smoothly:
+
+    >>> from dlact.losses import binary_crossentropy
+    >>> from dlact.maths import sigmoid
+    >>> x, y = np.array([-1.0, 0.5, 2.0]), np.array([0, 1, 1])
+    >>> weights = np.linspace(-3, 3, 61)
+    >>> accuracy = [np.mean((sigmoid(w * x) > 0.5) == y) for w in weights]
+    >>> bce = [binary_crossentropy(y, sigmoid(w * x)) for w in weights]
+    >>> result = plot_weight_sweep(weights, {"Accuracy": accuracy, "Cross-entropy": bce},
+    ...                            xlabel="$w$", mark=0.0)
+    >>> np.unique(result.curves["Accuracy"]).round(2)
+    array([0.  , 0.33, 1.  ])
     """
     func = "plot_weight_sweep"
     try:

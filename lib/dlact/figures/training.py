@@ -17,7 +17,13 @@ _ACRONYMS = {"auc": "AUC", "pr": "PR", "roc": "ROC", "mse": "MSE", "mae": "MAE",
 
 
 def metric_label(name: str) -> str:
-    """A readable axis label for a Keras metric name, e.g. ``"pr_auc"`` -> ``"PR AUC"``."""
+    """A readable axis label for a Keras metric name, e.g. ``"pr_auc"`` -> ``"PR AUC"``.
+
+    Examples
+    --------
+    >>> metric_label("pr_auc"), metric_label("val_loss")
+    ('PR AUC', 'Val loss')
+    """
     words = [_ACRONYMS.get(w.lower(), w) for w in name.split("_") if w]
     if words and words[0] == words[0].lower():
         words[0] = words[0].capitalize()
@@ -30,12 +36,18 @@ class HistoryPlot:
 
     Attributes
     ----------
-    axes : tuple of Axes, one per metric.
-    figure_ : their Figure.
-    epochs : the x values, ``1, 2, ..., n``.
-    series : dict from history key (``"loss"``, ``"val_loss"``, ...) to the
-        values drawn.
-    restored_epoch, stopped_epoch : the epochs marked (1-based), or None.
+    axes : tuple of Axes
+        One per metric.
+    figure_ : matplotlib.figure.Figure
+        Their figure.
+    epochs : numpy.ndarray
+        The x values, ``1, 2, ..., n``.
+    series : dict of str to numpy.ndarray
+        History key (``"loss"``, ``"val_loss"``, ...) -> the values drawn.
+    restored_epoch, stopped_epoch : int or None
+        The epochs marked (1-based), or None.
+    ax : matplotlib.axes.Axes
+        The first (or only) panel.
     """
 
     axes: tuple[Axes, ...]
@@ -123,9 +135,14 @@ def plot_history(
 
     Examples
     --------
-    >>> es = EarlyStopping(patience=50, restore_best_weights=True)   # doctest: +SKIP
-    >>> hist = model.fit(..., callbacks=[es])                          # doctest: +SKIP
-    >>> plot_history(hist, ["loss", "accuracy"], restored_epoch=es.best_epoch + 1)  # doctest: +SKIP
+    In a chapter, ``history`` is what ``model.fit`` returned, and an early
+    stopping callback ``es`` gives ``restored_epoch=es.best_epoch + 1``.
+    Its ``.history`` dict works the same:
+
+    >>> history = {"loss": [0.9, 0.5, 0.4], "val_loss": [1.0, 0.7, 0.8]}
+    >>> result = plot_history(history, restored_epoch=2)
+    >>> result.epochs, sorted(result.series)
+    (array([1, 2, 3]), ['loss', 'val_loss'])
     """
     func = "plot_history"
     hist = _history_dict(history, func)

@@ -4,7 +4,8 @@ A lecturer or a student never needs to open this room; the teaching API is
 the rest of :mod:`dlact`. Each module does one step of the build and says at
 its top where it runs:
 
-``build``       the build's steps (``make site``, ``make retrain``, ``make pdf``)
+``build``       the build's steps (``make site``, ``make retrain``, ``make pdf``, ``make api``)
+``apidoc``      by hand (``make api``): the book's appendix on the library, from its docstrings
 ``freeze``      before a render: re-execute documents whose inputs changed
 ``postrender``  after a render: offline and accessibility fixes to the HTML
 ``fitcache``    in the kernel: train each model once per build

@@ -8,6 +8,7 @@ workflow run the same thing::
     python -m dlact.site.build site      # book + deck + notebooks from frozen results
     python -m dlact.site.build retrain   # re-execute everything, check results, then as site
     python -m dlact.site.build pdf       # the deck as a PDF (the book PDF comes with `site`)
+    python -m dlact.site.build api       # the appendix "The course library" from the docstrings
 
 ``retrain`` works on copies: the previous ``_freeze/`` and ``_site/`` are
 put back if anything fails, so a failed retrain loses nothing.
@@ -166,8 +167,16 @@ def retrain() -> None:
         shutil.rmtree(backup, ignore_errors=True)
 
 
+def api() -> None:
+    """Write the appendix "The course library" from the docstrings (:mod:`dlact.site.apidoc`)."""
+    from dlact.site import apidoc
+
+    for path in apidoc.write_pages():
+        print(f"wrote {path.relative_to(ROOT)}")
+
+
 def main(argv: list[str]) -> int:
-    commands = {"site": site, "retrain": retrain, "pdf": deck_pdf}
+    commands = {"site": site, "retrain": retrain, "pdf": deck_pdf, "api": api}
     if len(argv) != 1 or argv[0] not in commands:
         print(f"usage: python -m dlact.site.build {{{'|'.join(commands)}}}", file=sys.stderr)
         return 2

@@ -63,21 +63,20 @@ def executable_documents(root: Path = ROOT) -> list[Path]:
     return documents
 
 
+class _WithoutDocstrings(ast.NodeTransformer):
+    """Drops every statement that is a bare string: the docstrings of modules,
+    classes and functions, and those written under a constant. None does anything."""
+
+    def visit_Expr(self, node: ast.Expr) -> ast.Expr | None:
+        if isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            return None
+        return node
+
+
 def python_code(source: str) -> str:
     """What a Python module *does*: its syntax tree without docstrings (comments are
     not in the tree), so editing documentation does not make results stale."""
-    tree = ast.parse(source)
-    for node in ast.walk(tree):
-        body = getattr(node, "body", None)
-        if (
-            isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
-            and body
-            and isinstance(body[0], ast.Expr)
-            and isinstance(body[0].value, ast.Constant)
-            and isinstance(body[0].value.value, str)
-        ):
-            node.body = body[1:] or [ast.Pass()]
-    return ast.dump(tree)
+    return ast.dump(_WithoutDocstrings().visit(ast.parse(source)))
 
 
 def _digest(paths: list[Path], root: Path) -> str:

@@ -1,0 +1,465 @@
+"""Write the book's appendix "The course library" from the teaching API's docstrings.
+
+Runs by hand, ``make api`` (``python -m dlact.site.build api``), after a
+docstring changes; the tests run it into a temporary folder and fail, saying
+to run ``make api``, when the committed page is out of date.  A render never
+runs it: the page is committed, so ``quarto render`` needs nothing more.
+
+`quartodoc <https://machow.github.io/quartodoc/>`_ does the collecting: the
+``quartodoc`` section of ``chapters/_library.yml`` lists the modules (one group
+each) and the objects of each; quartodoc loads them by static analysis (with
+griffe), and its single-page builder lays them out.  The renderer below
+writes the Markdown, for HTML and for the Typst PDF alike:
+
+* each group is a section: the module's docstring as its introduction, then a
+  table of its objects, then each object with its signature, description,
+  parameters, returns and examples;
+* numpydoc sections are read from the docstring as written (types stay as
+  the author wrote them) and become definition lists, never HTML;
+* reST roles become Markdown: ``:math:`x``` is ``$x$``; ``:func:`name``` and
+  the like link to the object when the appendix documents it, and are code
+  otherwise; a role naming a ``dlact`` object that does not exist is an error;
+* examples are code blocks, without their ``# doctest:`` directives.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import sys
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import yaml
+from plum import dispatch
+from quartodoc import layout
+from quartodoc._griffe_compat import dataclasses as dc
+from quartodoc.renderers import MdRenderer
+
+ROOT = Path(__file__).resolve().parents[3]
+CONFIG = "chapters/_library.yml"
+#: The page written, in quartodoc's ``dir``; ``chapters/library.qmd`` includes it.
+PAGE = "_library.qmd"
+HEADER = (
+    "<!-- Written from the docstrings of lib/dlact by `make api` (quartodoc); "
+    "do not edit by hand. -->\n\n"
+)
+
+#: numpydoc sections whose body is a list of ``name : type`` items.
+ITEM_SECTIONS = ("Parameters", "Other Parameters", "Attributes", "Returns", "Yields", "Raises")
+SECTION_TITLES = (*ITEM_SECTIONS, "Examples", "Notes", "Warnings", "See Also", "References")
+#: First parts of names that belong to other packages: shown as code, never checked.
+EXTERNAL = ("matplotlib", "sklearn", "numpy", "np", "pandas", "pd", "keras", "scipy", "torch")
+ROLE = re.compile(r":(?P<role>[a-z]+):`(?P<target>[^`]+)`")
+
+
+class DocstringError(ValueError):
+    """A docstring refers to a ``dlact`` object that does not exist."""
+
+
+def anchor(path: str) -> str:
+    """The page anchor of a documented object: ``dlact.maths.sigmoid`` -> ``dlact-maths-sigmoid``.
+
+    Examples
+    --------
+    >>> anchor("dlact.figures.plot_sigmoid")
+    'dlact-figures-plot_sigmoid'
+    """
+    return path.replace(".", "-")
+
+
+# --------------------------------------------------------------------------
+# numpydoc, read as written
+# --------------------------------------------------------------------------
+
+
+def split_sections(docstring: str) -> list[tuple[str, str]]:
+    """A docstring as ``(title, body)`` pairs; the text before the first section is ``""``.
+
+    Examples
+    --------
+    >>> split_sections("Summary.\\n\\nParameters\\n----------\\nx : int\\n    A number.")
+    [('', 'Summary.'), ('Parameters', 'x : int\\n    A number.')]
+    """
+    lines = textwrap.dedent(docstring).strip("\n").splitlines()
+    sections: list[tuple[str, list[str]]] = [("", [])]
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        underline = lines[i + 1].strip() if i + 1 < len(lines) else ""
+        if (
+            line.strip() in SECTION_TITLES
+            and not line.startswith(" ")
+            and underline
+            and set(underline) == {"-"}
+        ):
+            sections.append((line.strip(), []))
+            i += 2
+            continue
+        sections[-1][1].append(line)
+        i += 1
+    return [(title, "\n".join(body).strip("\n")) for title, body in sections if "\n".join(body)]
+
+
+@dataclass
+class Item:
+    """One entry of a Parameters, Returns, Raises or Attributes section."""
+
+    names: str
+    type: str
+    description: str
+
+
+def split_items(body: str, *, named: bool) -> list[Item]:
+    """The entries of an item section: ``name : type`` (or a type alone, unnamed) lines
+    at the left margin, each followed by its indented description."""
+    items: list[Item] = []
+    for line in body.splitlines():
+        if line and not line[0].isspace():
+            names, sep, type_ = line.partition(" : ")
+            if not sep and named:
+                names, type_ = line.strip(), ""
+            elif not sep:
+                names, type_ = "", line.strip()
+            items.append(Item(names.strip(), type_.strip(), ""))
+        elif items:
+            items[-1].description += line + "\n"
+    for item in items:
+        item.description = textwrap.dedent(item.description).strip()
+    return items
+
+
+def doctest_blocks(body: str) -> list[tuple[str, str]]:
+    """An Examples section as ``("code", ...)`` and ``("text", ...)`` blocks, in order.
+
+    Doctest directives (``# doctest: +SKIP``) are dropped from the code; the
+    blocks of code that follow each other become one.
+    """
+    blocks: list[tuple[str, str]] = []
+    for chunk in re.split(r"\n\s*\n", body.strip()):
+        kind = "code" if chunk.lstrip().startswith(">>>") else "text"
+        if kind == "code":
+            chunk = "\n".join(re.sub(r"\s*#\s*doctest:.*$", "", ln) for ln in chunk.splitlines())
+        if blocks and blocks[-1][0] == kind == "code":
+            blocks[-1] = ("code", blocks[-1][1] + "\n" + chunk)
+        else:
+            blocks.append((kind, chunk))
+    return blocks
+
+
+# --------------------------------------------------------------------------
+# Names: what a role points at
+# --------------------------------------------------------------------------
+
+
+def lookup(target: str, context: list[str]) -> tuple[str, Any] | None:
+    """The Python object ``target`` names, seen from ``context`` (innermost scope
+    first), and the dotted path it was found at; None if it names nothing."""
+    for scope in [*context, ""]:
+        path = f"{scope}.{target}" if scope else target
+        parts = path.split(".")
+        for cut in range(len(parts), 0, -1):
+            try:
+                obj: Any = importlib.import_module(".".join(parts[:cut]))
+            except ImportError:
+                continue
+            try:
+                for attribute in parts[cut:]:
+                    obj = getattr(obj, attribute)
+            except AttributeError:
+                break
+            return path, obj
+    return None
+
+
+@dataclass
+class Index:
+    """The objects the appendix documents, by every path that names them."""
+
+    anchors: dict[str, str] = field(default_factory=dict)
+
+    def add(self, obj, anchor_: str) -> None:
+        for path in {obj.path, getattr(obj, "canonical_path", obj.path)}:
+            self.anchors.setdefault(path, anchor_)
+
+    def find(self, target: str, context: list[str]) -> str | None:
+        """The anchor of what ``target`` names, seen from ``context``, if documented here.
+
+        By the path it is written with; else by where the object it names is
+        defined (a function or class imported into another module); else, for
+        a constant, by a documented one of the same name that is the same object.
+        """
+        for scope in [*context, ""]:
+            path = f"{scope}.{target}" if scope else target
+            if path in self.anchors:
+                return self.anchors[path]
+        found = lookup(target, context)
+        if found is None:
+            return None
+        _, obj = found
+        if isinstance(obj, ModuleType):
+            return self.anchors.get(obj.__name__)
+        if hasattr(obj, "__module__") and hasattr(obj, "__qualname__"):
+            return self.anchors.get(f"{obj.__module__}.{obj.__qualname__}")
+        name = target.rsplit(".", 1)[-1]
+        for path, anchor_ in self.anchors.items():
+            if path.rsplit(".", 1)[-1] == name and (same := lookup(path, [])) and same[1] is obj:
+                return anchor_
+        return None
+
+
+# --------------------------------------------------------------------------
+# The renderer
+# --------------------------------------------------------------------------
+
+
+class CourseRenderer(MdRenderer):
+    """quartodoc's Markdown renderer, writing the appendix's style (see the module docstring)."""
+
+    style = "dlact"
+
+    def __init__(self, header_level: int = 2, **kwargs) -> None:
+        super().__init__(header_level=header_level, **kwargs)
+        self.index = Index()
+        self.context: list[str] = []
+        self.problems: list[str] = []
+
+    # ---- text ---------------------------------------------------------------
+
+    def text(self, rst: str) -> str:
+        """reST prose as Markdown: roles, and literal blocks (``::``) as code."""
+
+        def literal(match: re.Match) -> str:
+            code = textwrap.dedent(match.group("code")).strip("\n")
+            return f"{match.group('before')}:\n\n```python\n{code}\n```\n"
+
+        rst = re.sub(
+            r"(?P<before>\S)::\n\n(?P<code>(?:[ ]{4}.*\n?|\n)+)", literal, rst.rstrip() + "\n"
+        )
+        return ROLE.sub(self.role, rst).strip()
+
+    def role(self, match: re.Match) -> str:
+        role, target = match.group("role"), match.group("target")
+        if role == "math":
+            return f"${target.strip()}$"
+        short = target.startswith("~")
+        target = target.lstrip("~!")
+        shown = target.rsplit(".", 1)[-1] if short else target
+        if role in ("func", "meth"):
+            shown += "()"
+        found = self.index.find(target, self.context)
+        if found:
+            return f"[`{shown}`](#{found})"
+        if target.split(".")[0] not in EXTERNAL and lookup(target, self.context) is None:
+            where = self.context[0] if self.context else "?"
+            self.problems.append(f"{where}: :{role}:`{target}` names nothing")
+        return f"`{shown}`"
+
+    def type_text(self, type_: str) -> str:
+        """A numpydoc type, in italics, with the names of documented classes linked."""
+
+        def link(match: re.Match) -> str:
+            found = self.index.find(match.group(0), self.context)
+            return f"[{match.group(0)}](#{found})" if found else match.group(0)
+
+        if not type_:
+            return ""
+        if "`" in type_ or "*" in type_:
+            return self.text(type_)
+        return "*" + re.sub(r"\b[A-Z]\w+\b", link, type_) + "*"
+
+    # ---- docstrings ---------------------------------------------------------
+
+    def docstring(self, obj, *, examples: bool = True) -> str:
+        """A docstring (of a griffe object, or of a module) as Markdown: its
+        sections in order, each in a div under a bold label."""
+        if isinstance(obj, ModuleType):
+            raw = obj.__doc__ or ""
+        else:
+            raw = obj.docstring.value if obj.docstring is not None else ""
+        parts = []
+        for title, body in split_sections(raw):
+            if title == "Examples" and not examples:
+                continue
+            if title in ITEM_SECTIONS:
+                rendered = self.items(title, body)
+            elif title == "Examples":
+                rendered = self.examples(body)
+            else:
+                rendered = self.text(body)
+            if title:  # a block of its own: the PDF does not indent its label as a paragraph
+                kind = title.lower().replace(" ", "-")
+                _, _, rest = rendered.partition("\n\n")
+                listed = rest.startswith(":   ") or rendered.startswith("```")
+                # a label over a list or code; a label and a line of text: one paragraph
+                joined = f"**{title}**\n\n{rendered}" if listed else f"**{title}**\\\n{rendered}"
+                rendered = f"::: {{.doc-section .doc-section-{kind}}}\n\n{joined}\n\n:::"
+            parts.append(rendered)
+        return "\n\n".join(parts)
+
+    def items(self, title: str, body: str) -> str:
+        """An item section as a definition list; items without a description as
+        the lines of one paragraph."""
+        named = title not in ("Returns", "Yields", "Raises")
+        blocks: list[str] = []
+        lines = False  # whether the last block is a paragraph of such lines
+        for item in split_items(body, named=named):
+            names = ", ".join(f"`{n.strip()}`" for n in item.names.split(",") if n.strip())
+            term = " : ".join(filter(None, [names, self.type_text(item.type)]))
+            if item.description:
+                description = self.text(item.description).replace("\n", "\n    ")
+                blocks.append(f"{term}\n\n:   {description}")
+                lines = False
+            elif lines:
+                blocks[-1] += f"\\\n{term}"
+            else:
+                blocks.append(term)
+                lines = True
+        return "\n\n".join(blocks)
+
+    def examples(self, body: str) -> str:
+        return "\n\n".join(
+            f"```python\n{chunk}\n```" if kind == "code" else self.text(chunk)
+            for kind, chunk in doctest_blocks(body)
+        )
+
+    # ---- layout -------------------------------------------------------------
+
+    @dispatch
+    def render(self, el: layout.Page):
+        self.index = Index()
+        for section in el.contents:
+            self.index.anchors[section.package] = anchor(section.package)
+            for doc in section.contents:
+                self.index.add(doc.obj, anchor(doc.obj.path))
+                for member in getattr(doc, "members", ()):
+                    self.index.add(member.obj, anchor(member.obj.path))
+        return "\n\n".join(self.render(section) for section in el.contents) + "\n"
+
+    @dispatch
+    def render(self, el: layout.Section):  # noqa: F811 - plum dispatches on the type
+        heading = f"## `{el.package}`: {el.title} {{#{anchor(el.package)}}}"
+        self.context = [el.package]
+        intro = self.docstring(importlib.import_module(el.package), examples=False)
+        rows = ["| Name | What it is |", "|:--------------|:---------------------|"]  # 40:60
+        for doc in el.contents:
+            self.context = self.scopes(doc.obj)
+            summary = (doc.obj.docstring.value if doc.obj.docstring else "").strip()
+            summary = self.text(split_sections(summary)[0][1].split("\n\n")[0])
+            rows.append(
+                f"| [`{doc.obj.name}`](#{anchor(doc.obj.path)}) | {summary.replace(chr(10), ' ')} |"
+            )
+        body = [self.render(doc) for doc in el.contents]
+        return "\n\n".join([heading, intro, "\n".join(rows), *body])
+
+    def scopes(self, obj) -> list[str]:
+        """Where the names in ``obj``'s docstring are looked up, innermost first."""
+        path = getattr(obj, "canonical_path", obj.path)
+        parents = path.split(".")[:-1]
+        scopes = [".".join(parents[:i]) for i in range(len(parents), 0, -1)]
+        if obj.is_class:
+            scopes.insert(0, path)
+        return scopes
+
+    @dispatch
+    def render(self, el: layout.Doc):  # noqa: F811 - plum dispatches on the type
+        obj = el.obj
+        self.context = self.scopes(obj)
+        parts = [f"### {obj.name} {{#{anchor(obj.path)}}}", self.signature_of(el)]
+        parts.append(self.docstring(obj))
+        for member in getattr(el, "members", ()):
+            parts.append(self.member(obj, member))
+        return "\n\n".join(filter(None, parts))
+
+    def member(self, owner, member: layout.Doc) -> str:
+        obj = member.obj
+        self.context = [owner.path, *self.scopes(owner)]
+        heading = f"#### `{owner.name}.{obj.name}` {{#{anchor(obj.path)} .unnumbered .unlisted}}"
+        signature = "" if obj.is_attribute else self.signature_of(member, name=obj.name)
+        return "\n\n".join(filter(None, [heading, signature, self.docstring(obj)]))
+
+    def signature_of(self, el: layout.Doc, name: str | None = None) -> str:
+        obj = el.obj
+        target = obj.final_target if isinstance(obj, dc.Alias) else obj
+        name = name or obj.path
+        if target.is_attribute:
+            value = str(target.value) if target.value is not None else ""
+            line = f"{name} = {value}" if value and len(value) <= 80 else name
+            return f"```python\n{line}\n```"
+        if target.is_class and not self._class_parameters(target):
+            return f"```python\n{name}\n```"
+        pars = self.render(self._fetch_method_parameters(target))
+        flat = f"{name}({', '.join(pars)})"
+        if len(flat) <= 80:
+            return f"```python\n{flat}\n```"
+        lines = "\n".join(f"    {par}," for par in pars)
+        return f"```python\n{name}(\n{lines}\n)\n```"
+
+    def _class_parameters(self, cls) -> list:
+        try:
+            return [p for p in cls.parameters if p.name not in ("self", "cls")]
+        except (AttributeError, ValueError):
+            return []
+
+
+# --------------------------------------------------------------------------
+# Building the page
+# --------------------------------------------------------------------------
+
+
+def read_config(root: Path = ROOT) -> dict:
+    """quartodoc's settings (``chapters/_library.yml``, a ``quartodoc:`` section)."""
+    return yaml.safe_load((root / CONFIG).read_text(encoding="utf-8"))
+
+
+def render_pages(root: Path = ROOT) -> dict[str, str]:
+    """The appendix's pages, as ``{path relative to the project: Markdown}``.
+
+    Raises
+    ------
+    DocstringError
+        If a docstring's role names a ``dlact`` object that does not exist.
+    """
+    from quartodoc import Builder, blueprint, collect
+
+    lib = str(root / "lib")
+    if sys.path[0] != lib:
+        sys.path.insert(0, lib)  # the dlact beside this project, not another install
+    config = read_config(root)
+    builder = Builder.from_quarto_config(config)
+    renderer = builder.renderer
+    if not isinstance(renderer, CourseRenderer):
+        raise TypeError(f"{CONFIG}: quartodoc's renderer must be {CourseRenderer.style!r}")
+    plan = blueprint(builder.layout, dynamic=builder.dynamic, parser=builder.parser)
+    pages, _ = collect(plan, base_dir=builder.dir)
+    if len(pages) != 1:
+        raise ValueError(f"{CONFIG}: quartodoc's style must be single-page, got {len(pages)} pages")
+    renderer.problems = []
+    text = renderer.render(pages[0])
+    if renderer.problems:
+        raise DocstringError("\n".join(renderer.problems))
+    return {f"{builder.dir}/{PAGE}": HEADER + text}
+
+
+def write_pages(root: Path = ROOT, out: Path | None = None) -> list[Path]:
+    """Write the pages under ``out`` (the project by default); return their paths."""
+    out = out or root
+    paths = []
+    for relative, text in render_pages(root).items():
+        path = out / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def stale_pages(root: Path = ROOT) -> list[str]:
+    """The committed pages that differ from what the docstrings give now."""
+    return [
+        relative
+        for relative, text in render_pages(root).items()
+        if not (root / relative).is_file() or (root / relative).read_text(encoding="utf-8") != text
+    ]
