@@ -14,6 +14,10 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "generated"
 ROOT = HERE.parent
+if str(ROOT / "lib") not in sys.path:
+    # the course library from this checkout, installed or not: a plain `quarto render`
+    # needs only a Python with Jupyter and matplotlib
+    sys.path.insert(0, str(ROOT / "lib"))
 
 
 def _classifier_network(path: Path) -> None:
@@ -40,6 +44,13 @@ def stale(target: Path, sources: list[Path]) -> bool:
 
 
 def main(force: bool = False) -> int:
+    todo = {
+        name: draw
+        for name, (draw, sources) in FIGURES.items()
+        if force or stale(OUT / name, sources)
+    }
+    if not todo:
+        return 0
     import matplotlib
 
     matplotlib.use("Agg")
@@ -47,13 +58,12 @@ def main(force: bool = False) -> int:
 
     OUT.mkdir(exist_ok=True)
     use_style("book")
-    for name, (draw, sources) in FIGURES.items():
+    for name, draw in todo.items():
         target = OUT / name
-        if force or stale(target, sources):
-            tmp = target.with_suffix(".tmp" + target.suffix)
-            draw(tmp)
-            tmp.replace(target)  # never leave a half-written figure in place
-            print(f"figures_src: drew {target.relative_to(ROOT)}")
+        tmp = target.with_suffix(".tmp" + target.suffix)
+        draw(tmp)
+        tmp.replace(target)  # never leave a half-written figure in place
+        print(f"figures_src: drew {target.relative_to(ROOT)}")
     return 0
 
 

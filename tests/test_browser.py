@@ -47,6 +47,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import unquote, urljoin, urlsplit
 
+import numpy as np
 import pytest
 import yaml
 
@@ -1135,3 +1136,329 @@ def test_a_solution_opens_from_the_keyboard(site, browser, base_url):
         assert "cheapest threshold" in body.inner_text()
     finally:
         context.close()
+
+
+# --------------------------------------------------------------------------
+# The explorables: the numbers they show are what Python computes
+# --------------------------------------------------------------------------
+
+
+def ojs_data(html_path: Path) -> dict:
+    """The values a page hands to its Observable JS cells (Quarto's ojs-define scripts)."""
+    values = {}
+    for block in re.findall(
+        r'<script type="ojs-define">(.*?)</script>', html_path.read_text(), re.S
+    ):
+        for item in json.loads(block)["contents"]:
+            values[item["name"]] = item["value"]
+    return values
+
+
+def set_control(page, root: str, name: str, value) -> None:
+    """Set a form control of an explorable and fire the input event a user's move fires."""
+    page.eval_on_selector(
+        f'{root} input[name="{name}"]',
+        "(el, v) => { el.value = v; el.dispatchEvent(new Event('input', {bubbles: true})); }",
+        str(value),
+    )
+    page.wait_for_timeout(200)
+
+
+def readout(page, root: str, attribute: str, key) -> str:
+    return page.inner_text(f'{root} [{attribute}="{key}"]').strip()
+
+
+def settles(page, check, timeout_ms: int = 10_000) -> None:
+    """Run `check` (assertions on the readouts) until it passes or `timeout_ms` is spent.
+
+    The Observable runtime recomputes after an input event asynchronously, later on a busy
+    machine: the last failure is raised if the readouts never agree.
+    """
+    waited = 0
+    while True:
+        try:
+            check()
+            return
+        except AssertionError:
+            if waited >= timeout_ms:
+                raise
+            page.wait_for_timeout(100)
+            waited += 100
+
+
+EXPLORABLE_ROOTS = {
+    "threshold": "#sec-binary-explore",
+    "softmax": "#sec-multi-explore",
+    "batch": "#sec-opt-explore",
+}
+
+
+def threshold_expectations(data: dict, threshold: float, missed: float, false_alarm: float):
+    from sklearn.metrics import confusion_matrix
+
+    y = np.array(data["stroke_scores"]["y"])
+    p = np.array(data["stroke_scores"]["p"])
+    (tn, fp), (fn, tp) = confusion_matrix(y, p > threshold)
+    grid = np.round(np.arange(0.01, 1.0, 0.01), 2)
+    costs = [
+        missed * np.sum((p <= t) & (y == 1)) + false_alarm * np.sum((p > t) & (y == 0))
+        for t in grid
+    ]
+    return {
+        "tn": tn,
+        "fp": fp,
+        "fn": fn,
+        "tp": tp,
+        "best": grid[int(np.argmin(costs))],
+        "cost": missed * fn + false_alarm * fp,
+    }
+
+
+def check_threshold_explorable(page, root: str, data: dict) -> None:
+    for threshold, missed, false_alarm in [(0.5, 10, 1), (0.3, 10, 1), (0.62, 1, 1), (0.05, 50, 2)]:
+        set_control(page, root, "threshold", threshold)
+        set_control(page, root, "missed", missed)
+        set_control(page, root, "falseAlarm", false_alarm)
+        want = threshold_expectations(data, threshold, missed, false_alarm)
+
+        def agrees(want=want, threshold=threshold):
+            for key in ("tn", "fp", "fn", "tp"):
+                assert int(readout(page, root, "data-count", key)) == want[key], (threshold, key)
+            assert int(readout(page, root, "data-metric", "cost")) == want["cost"]
+            assert readout(page, root, "data-metric", "best-threshold") == f"{want['best']:.2f}"
+            assert float(readout(page, root, "data-metric", "recall")) == pytest.approx(
+                want["tp"] / (want["tp"] + want["fn"]), abs=5e-4
+            )
+
+        settles(page, agrees)
+
+
+def check_softmax_explorable(page, root: str, data: dict) -> None:
+    from dlact.maths import softmax
+
+    start = np.array(data["softmax_start"]["logits"])
+    shown = [float(readout(page, root, "data-class", j)) for j in range(3)]
+    np.testing.assert_allclose(shown, softmax(start), atol=5e-4)
+    for logits, temperature in [
+        ((5, -1, 6), 1),
+        ((5, -1, 6), 2),
+        ((0, 0, 0), 0.5),
+        ((9, -9, 3), 0.3),
+    ]:
+        for j, value in enumerate(logits):
+            set_control(page, root, f"z{j}", value)
+        set_control(page, root, "temperature", temperature)
+
+        def agrees(logits=logits, temperature=temperature):
+            shown = [float(readout(page, root, "data-class", j)) for j in range(3)]
+            np.testing.assert_allclose(shown, softmax(np.array(logits) / temperature), atol=5e-4)
+
+        settles(page, agrees)
+
+
+def check_batch_explorable(page, root: str, data: dict) -> None:
+    from dlact.gd import gradient_descent
+    from dlact.linreg import squared_error_grad
+
+    x, y = np.array(data["batch_data"]["x"]), np.array(data["batch_data"]["y"])
+    for batch_size, log_rate in [(8, math.log10(0.02)), (1, -2.0), (40, -1.3), (5, -1.0)]:
+        set_control(page, root, "batchSize", batch_size)
+        set_control(page, root, "logRate", log_rate)
+        rate = float(f"{10**log_rate:.2g}")
+        trace = gradient_descent(
+            squared_error_grad,
+            [0, 0],
+            x,
+            y,
+            batch_size=batch_size,
+            learning_rate=rate,
+            epochs=5,
+            seed=0,
+        )
+
+        def agrees(trace=trace, batch_size=batch_size):
+            assert int(readout(page, root, "data-metric", "per-epoch")) == math.ceil(
+                len(x) / batch_size
+            )
+            assert int(readout(page, root, "data-metric", "updates")) == len(trace)
+            assert float(readout(page, root, "data-metric", "w")) == pytest.approx(
+                trace.final[0], abs=2e-4
+            )
+            assert float(readout(page, root, "data-metric", "b")) == pytest.approx(
+                trace.final[1], abs=2e-4
+            )
+
+        settles(page, agrees)
+
+
+CHECKS = {
+    "threshold": ("chapters/binary.html", check_threshold_explorable),
+    "softmax": ("chapters/multiclass.html", check_softmax_explorable),
+    "batch": ("chapters/optimisation.html", check_batch_explorable),
+}
+
+
+@pytest.mark.parametrize("name", list(CHECKS))
+def test_explorable_in_the_book_computes_what_python_computes(site, site_dir, name):
+    path, check = CHECKS[name]
+    root = EXPLORABLE_ROOTS[name]
+    tab = site.open(path, key=f"explorable {name}", wait_for=f"{root} .explorable-readout")
+    assert tab.page.query_selector(f"{root} .explorable-readout"), (
+        f"the {name} explorable did not render (page errors: {tab.page_errors})"
+    )
+    for control in tab.page.query_selector_all(f"{root} input"):
+        assert control.get_attribute("aria-label"), "every control is labelled for screen readers"
+    check(tab.page, root, ojs_data(site_dir / path))
+
+
+@pytest.mark.parametrize("name", list(CHECKS))
+def test_explorable_in_the_deck_computes_what_python_computes(deck, site_dir, name):
+    page = deck.page
+    root = EXPLORABLE_ROOTS[name]
+    index = page.evaluate(f"Reveal.getSlides().findIndex(s => s.matches('{root}'))")
+    assert index >= 0, f"no slide {root} in the deck"
+    go_to_slide(page, index)
+    page.wait_for_selector(f"{root} .explorable-readout", timeout=10_000)
+    # reachable from the keyboard: the first control takes the focus on Tab
+    page.focus(f"{root} input")
+    assert page.evaluate("document.activeElement.tagName") == "INPUT"
+    CHECKS[name][1](page, root, ojs_data(site_dir / "slides" / "lecture.html"))
+
+
+# --------------------------------------------------------------------------
+# The maths: typeset as on a printed page, with nothing fetched
+# --------------------------------------------------------------------------
+
+MATH_LAYOUT = """() => {
+  const box = el => el.getBoundingClientRect();
+  const out = {font: document.fonts.check('16px "STIX Two Math"'),
+               mathFont: getComputedStyle(document.querySelector('math')).fontFamily,
+               sums: [], brackets: [], hats: []};
+  for (const m of document.querySelectorAll('math[display="block"] munderover')) {
+    const [base, under, over] = m.children;
+    if (base.textContent.trim() !== '\u2211') continue;
+    const letter = [...m.closest('math').querySelectorAll('mi')].find(
+      e => e.textContent.trim() === 'n' && !m.contains(e));
+    if (!letter || !box(base).height) continue;
+    out.sums.push({sum: box(base), under: box(under), over: box(over),
+                   letter: box(letter)});
+  }
+  for (const t of document.querySelectorAll('math[display="block"] mtable mtable')) {
+    const open = t.previousElementSibling, close = t.nextElementSibling;
+    if (!open || !close || !box(t).height) continue;
+    out.brackets.push({table: box(t), open: box(open), close: box(close),
+                       text: open.textContent + close.textContent});
+  }
+  for (const m of document.querySelectorAll('mover')) {
+    const [base, accent] = m.children;
+    if (!accent || accent.getAttribute('accent') !== 'true' || !box(base).height) continue;
+    out.hats.push({base: box(base), accent: box(accent), text: accent.textContent});
+  }
+  return out;
+}"""
+
+
+def check_maths(page, where: str) -> None:
+    page.evaluate("document.fonts.ready.then(() => true)")
+    layout = page.evaluate(MATH_LAYOUT)
+    assert layout["font"], f"{where}: STIX Two Math did not load (offline, from the site)"
+    assert layout["mathFont"].startswith('"STIX Two Math"'), layout["mathFont"]
+    assert layout["sums"], f"{where}: no display sum found"
+    for sum_ in layout["sums"]:
+        sigma, letter = sum_["sum"], sum_["letter"]
+        # a display operator, clearly larger than the letters beside it
+        assert sigma["height"] >= 1.6 * letter["height"], (where, sum_)
+        # its limits below and above it, not to its side
+        assert sum_["under"]["top"] >= sigma["bottom"] - 2, (where, sum_)
+        assert sum_["over"]["bottom"] <= sigma["top"] + 2, (where, sum_)
+        assert sum_["under"]["left"] < sigma["right"] and sum_["over"]["left"] < sigma["right"]
+    for bracket in layout["brackets"]:
+        # the brackets of a column vector as tall as its column
+        for side in ("open", "close"):
+            assert bracket[side]["height"] >= 0.95 * bracket["table"]["height"], (where, bracket)
+    for hat in layout["hats"]:
+        # an accent drawn on its letter: above it, over its middle
+        accent, base = hat["accent"], hat["base"]
+        assert accent["height"] > 0, (where, hat)
+        assert accent["bottom"] <= base["top"] + 0.5 * base["height"], (where, hat)
+        middle = (base["left"] + base["right"]) / 2
+        assert accent["left"] - 1 <= middle <= accent["right"] + 1, (where, hat)
+
+
+def test_book_maths_is_typeset_with_the_shipped_math_font(site):
+    tab = site.open("chapters/loss.html", key="maths")
+    check_maths(tab.page, "chapters/loss.html")
+    assert not tab.blocked, f"fetched from other hosts: {tab.blocked}"
+    assert not tab.fonts_failed, tab.fonts_failed
+
+
+def test_deck_maths_is_typeset_with_the_shipped_math_font(deck):
+    page = deck.page
+    index = page.evaluate("Reveal.getSlides().findIndex(s => s.matches('#sec-loss-bgd'))")
+    assert index >= 0, "no slide #sec-loss-bgd in the deck"
+    go_to_slide(page, index)
+    check_maths(page, "deck, Batch gradient descent")
+
+
+# --------------------------------------------------------------------------
+# Dark mode: the book follows the reader's colour scheme, and stays readable
+# --------------------------------------------------------------------------
+
+DARK_PAGES = ["chapters/binary.html", "chapters/optimisation.html", "chapters/loss.html"]
+
+
+def luminance(css_colour: str) -> float:
+    """Relative luminance (WCAG) of a computed CSS ``rgb(...)``/``rgba(...)`` colour."""
+    r, g, b = (int(v) / 255 for v in re.findall(r"[\d.]+", css_colour)[:3])
+
+    def channel(c):
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+@pytest.fixture(scope="module")
+def dark_site(browser, base_url):
+    """The served site in a browser whose system asks for dark pages."""
+    opened = Site(browser, base_url)
+    opened.context.close()
+    opened.context = browser.new_context(
+        viewport={"width": WIDTH, "height": HEIGHT}, color_scheme="dark"
+    )
+    yield opened
+    opened.close()
+
+
+@pytest.mark.parametrize("path", DARK_PAGES)
+def test_book_page_is_dark_for_a_dark_system_and_readable(axe_source, dark_site, path):
+    tab = dark_site.open(path, wait_for=".explorable-readout, .gd-demo svg")
+    page = tab.page
+    assert "quarto-dark" in page.evaluate("document.body.className")
+    colours = page.evaluate(
+        "() => [getComputedStyle(document.body).backgroundColor,"
+        " getComputedStyle(document.body).color]"
+    )
+    assert luminance(colours[0]) < 0.05 < 0.6 < luminance(colours[1]), colours
+    # every figure drawn for white paper sits on a white card
+    backgrounds = page.evaluate(
+        "() => [...document.querySelectorAll('main img, .explorable svg, .gd-demo svg')]"
+        ".filter(e => e.getBoundingClientRect().width > 100)"
+        ".map(e => [e.getAttribute('src') || e.tagName, getComputedStyle(e).backgroundColor])"
+    )
+    assert backgrounds, f"{path}: no figures found"
+    for what, colour in backgrounds:
+        assert luminance(colour) > 0.95, f"{path}: {what} on {colour}"
+    found = axe_violations(with_axe(page, axe_source))
+    assert not found, f"{path} (dark):\n" + "\n".join(found)
+    assert not tab.blocked and not own_errors(tab), (tab.blocked, own_errors(tab))
+
+
+def test_the_toggle_switches_between_the_schemes(dark_site):
+    page = dark_site.open("index.html", key="toggle").page
+    assert "quarto-dark" in page.evaluate("document.body.className")
+    page.click(".quarto-color-scheme-toggle")
+    page.wait_for_timeout(300)
+    assert "quarto-light" in page.evaluate("document.body.className")
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    assert luminance(background) > 0.9, background
+    page.click(".quarto-color-scheme-toggle")  # leave the stored choice as it was

@@ -94,3 +94,24 @@ def test_each_backend_builds_the_same_architecture(backend):
         check=True,
     ).stdout.split()
     assert out == [backend, "1217"]
+
+
+def test_without_a_setting_the_installed_backend_is_used(monkeypatch):
+    """A student's notebook picks the default backend if it is installed, else the other."""
+    import importlib.util
+
+    from dlact import backend
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *a: None if name == backend.DEFAULT_BACKEND else real(name, *a),
+    )
+    other = next(b for b in SUPPORTED_BACKENDS if b != backend.DEFAULT_BACKEND)
+    assert backend.installed_backend() == other
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None)
+    with pytest.raises(
+        BackendError, match="is installed. Install one, for example `pip install jax`"
+    ):
+        backend.installed_backend()

@@ -48,3 +48,15 @@ def test_fix_page_applies_both_fixes():
     page = PAGE + '<a href="a.html" class="pagination-link" aria-label="A">A</a>'
     fixed = fix_page(page)
     assert remote_scripts(fixed) == [] and "aria-label" not in fixed
+
+
+def test_math_accents_take_their_spacing_form():
+    # as pandoc writes \hat{y} and \bar{x}
+    hat = '<mover><mi>y</mi><mo accent="true">\u0302</mo></mover>'
+    bar = '<mover><mi>x</mi><mo accent="true">\u0304</mo></mover>'
+    assert fix_page(hat) == '<mover><mi>y</mi><mo accent="true">\u02c6</mo></mover>'
+    assert fix_page(bar) == '<mover><mi>x</mi><mo accent="true">\u00af</mo></mover>'
+    # a combining character outside an accent, and a plain operator, stay as they are
+    text = "<p>e\u0302</p><mo>\u0302</mo><mo>+</mo>"
+    assert fix_page(text) == text
+    assert fix_page(fix_page(hat)) == fix_page(hat)

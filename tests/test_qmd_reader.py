@@ -6,7 +6,15 @@ import re
 
 import pytest
 
-from dlact.site.qmd import Cell, Inline, QmdError, included_files, read_blocks, to_notebook
+from dlact.site.qmd import (
+    Cell,
+    Inline,
+    QmdError,
+    expand_includes,
+    included_files,
+    read_blocks,
+    to_notebook,
+)
 
 
 def write(path, text):
@@ -106,3 +114,15 @@ def test_include_cycle_is_refused(tmp_path):
         read_blocks(tmp_path / "a.qmd")
     with pytest.raises(QmdError, match="Include cycle"):
         included_files(tmp_path / "a.qmd")
+
+
+def test_includes_from_the_project_root(tmp_path):
+    """``/chapters/_x.qmd`` is read from the project's root, whichever file includes it."""
+    (tmp_path / "_quarto.yml").write_text("project: {type: default}\n")
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "slides").mkdir()
+    write(tmp_path / "chapters" / "_widget.qmd", "widget line\n")
+    write(tmp_path / "chapters" / "_part.qmd", "{{< include /chapters/_widget.qmd >}}\n")
+    deck = write(tmp_path / "slides" / "deck.qmd", "{{< include ../chapters/_part.qmd >}}\n")
+    assert [line for line, _ in expand_includes(deck)] == ["widget line"]
+    assert (tmp_path / "chapters" / "_widget.qmd").resolve() in included_files(deck)

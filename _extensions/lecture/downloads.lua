@@ -1,5 +1,6 @@
 -- {{< downloads >}}: links to the deck (HTML and PDF), the book PDF and the
--- chapter's notebook, relative to the page. HTML outputs only (a PDF does not
+-- chapter's notebook, relative to the page, and an "Open in Colab" link when
+-- the notebooks' folder on GitHub is set (colab-notebooks in _quarto.yml). HTML outputs only (a PDF does not
 -- need to link to itself). Paths follow the layout of _site/ (see README).
 local BOOK_PDF = "classification-and-optimisation.pdf"
 
@@ -34,9 +35,17 @@ return {
       local this = rel:gsub("%.qmd$", ""):match("[^/]+$")
       chapters = notebooks:filter(function(name) return name == this end)
     end
+    -- "Open in Colab" once the notebooks' folder on GitHub is known
+    -- (colab-notebooks in _quarto.yml: owner/repo/blob/branch/folder).
+    local colab = pandoc.utils.stringify(meta["colab-notebooks"] or "")
     for _, name in ipairs(chapters) do
       local label = (#chapters == 1) and "Notebook (.ipynb)" or (name .. ".ipynb")
       items:insert(link(label, up .. "notebooks/chapters/" .. name .. ".ipynb", true))
+      if colab ~= "" then
+        local colab_label = (#chapters == 1) and "Open in Colab" or (name .. " in Colab")
+        items:insert(link(colab_label, "https://colab.research.google.com/github/"
+          .. colab:gsub("/+$", "") .. "/" .. name .. ".ipynb"))
+      end
     end
     local inlines = pandoc.List({pandoc.Strong(pandoc.Str("Downloads:")), pandoc.Space()})
     for i, item in ipairs(items) do

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 
 def is_int(value: Any) -> bool:
@@ -45,8 +44,10 @@ def scalar_or_array(result: np.ndarray) -> np.ndarray | np.float64:
 
 
 def as_data(X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
-    X = np.asarray(X.to_numpy() if isinstance(X, (pd.DataFrame, pd.Series)) else X)
-    y = np.asarray(y.to_numpy() if isinstance(y, (pd.DataFrame, pd.Series)) else y)
+    # pandas (and polars) objects by their to_numpy(): importing pandas here would make
+    # every figure of the lecture need it
+    X = np.asarray(X.to_numpy() if hasattr(X, "to_numpy") else X)
+    y = np.asarray(y.to_numpy() if hasattr(y, "to_numpy") else y)
     if X.ndim == 0 or y.ndim == 0:
         raise ValueError("X and y must hold one row per example, got a scalar")
     if len(X) != len(y):

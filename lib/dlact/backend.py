@@ -40,6 +40,36 @@ class BackendError(RuntimeError):
     """
 
 
+def installed_backend() -> str:
+    """The backend to use when none is named: :data:`DEFAULT_BACKEND` if its package is
+    installed, else the first supported backend that is.
+
+    A student's notebook runs wherever it is opened: on Colab, which has JAX
+    and PyTorch, or in an environment with only one of them.
+
+    Raises
+    ------
+    BackendError
+        If no supported backend's package is installed; the message says
+        what to install.
+
+    Examples
+    --------
+    >>> installed_backend() in SUPPORTED_BACKENDS
+    True
+    """
+    import importlib.util
+
+    ordered = (DEFAULT_BACKEND, *(b for b in SUPPORTED_BACKENDS if b != DEFAULT_BACKEND))
+    for name in ordered:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    raise BackendError(
+        f"None of the Keras backends the lecture runs on ({', '.join(SUPPORTED_BACKENDS)}) "
+        f"is installed. Install one, for example `pip install jax`, then run this again."
+    )
+
+
 def choose_backend(name: str | None = None) -> str:
     """Validate and activate a Keras backend; return its name.
 
@@ -52,7 +82,8 @@ def choose_backend(name: str | None = None) -> str:
     ----------
     name : str, optional
         ``"jax"`` or ``"torch"`` (case and surrounding spaces are ignored).
-        Defaults to ``$KERAS_BACKEND``, then :data:`DEFAULT_BACKEND`.
+        Defaults to ``$KERAS_BACKEND``, then :func:`installed_backend`
+        (:data:`DEFAULT_BACKEND` when it is installed).
 
     Returns
     -------
@@ -74,7 +105,7 @@ def choose_backend(name: str | None = None) -> str:
     ...
     dlact.backend.BackendError: Unknown Keras backend 'theano': the lecture runs on jax or torch. Set KERAS_BACKEND to one of them.
     """
-    name = (name or os.environ.get("KERAS_BACKEND") or DEFAULT_BACKEND).strip().lower()
+    name = (name or os.environ.get("KERAS_BACKEND") or installed_backend()).strip().lower()
     if name not in SUPPORTED_BACKENDS:
         raise BackendError(
             f"Unknown Keras backend {name!r}: the lecture runs on "

@@ -14,10 +14,12 @@ array([-50., -10.])
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas is imported where a table is made: the figures need none
+    import pandas as pd
 
 __all__ = [
     "bgd_example_data",
@@ -27,6 +29,7 @@ __all__ = [
     "linear_regression_table",
     "sgd_learning_curve",
     "squared_error_grad",
+    "squared_error_contours",
     "squared_error_loss",
     "squared_error_surface",
 ]
@@ -123,6 +126,37 @@ def squared_error_surface(w: Any, b: Any, x: Any, y: Any) -> np.ndarray:
     return np.mean((w[..., None] * x + b[..., None] - y) ** 2, axis=-1)
 
 
+def squared_error_contours(
+    x: Any,
+    y: Any,
+    w_range: tuple[float, float],
+    b_range: tuple[float, float],
+    levels: int = 12,
+    num: int = 120,
+) -> list[list[np.ndarray]]:
+    """Contour lines of :func:`squared_error_loss` over a rectangle of ``(w, b)``.
+
+    The levels are spaced so that the lines crowd near the minimum (squares
+    of evenly spaced values between the lowest and the highest loss in the
+    rectangle). Returns one list per level of ``(k, 2)`` arrays of ``(w, b)``
+    points, ready to be drawn as polylines (by matplotlib or in a browser).
+
+    Examples
+    --------
+    >>> lines = squared_error_contours([1.0, 2.0], [1.0, 2.0], (0, 2), (-1, 1), levels=3)
+    >>> len(lines), lines[0][0].shape[1]
+    (3, 2)
+    """
+    import contourpy  # matplotlib's contouring
+
+    w, b = np.meshgrid(np.linspace(*w_range, num), np.linspace(*b_range, num))
+    loss = squared_error_surface(w, b, x, y)
+    low, high = float(loss.min()), float(loss.max())
+    values = low + (high - low) * np.linspace(0.0, 1.0, levels + 2)[1:-1] ** 2
+    generator = contourpy.contour_generator(w, b, loss)
+    return [[np.asarray(line) for line in generator.lines(v)] for v in values]
+
+
 def linear_regression_table(theta: Any, x: Any, y: Any) -> pd.DataFrame:
     """Per-observation predictions, losses and gradients, as in the lecture's BGD tables.
 
@@ -144,6 +178,8 @@ def linear_regression_table(theta: Any, x: Any, y: Any) -> pd.DataFrame:
     w, b, x_float, y = _linear_inputs(theta, x, y)
     y_hat = w * x_float + b
     dloss_dyhat = 2 * (y_hat - y)
+    import pandas as pd
+
     return pd.DataFrame(
         {
             "x": np.atleast_1d(np.asarray(x)),

@@ -18,7 +18,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy.special import xlogy
 
 from dlact._validate import as_float_array as _as_float_array
 from dlact.maths import log_softmax, sigmoid, softmax
@@ -36,6 +35,14 @@ __all__ = [
 # --------------------------------------------------------------------------
 # Input checks
 # --------------------------------------------------------------------------
+
+
+def _xlogy(x, y):
+    """``x * log(y)``, and 0 where ``x`` is 0 (SciPy's ``xlogy``, imported when a loss is
+    computed: the figures import this module and need no SciPy)."""
+    from scipy.special import xlogy
+
+    return xlogy(x, y)
 
 
 def _matching_shapes(
@@ -125,7 +132,7 @@ def binary_crossentropy(
         _check_probabilities(y_pred, "y_pred", _LOGITS_HINT)
         p = np.clip(y_pred, eps, 1 - eps)
         # xlogy(0, 0) is 0: a certain, correct prediction costs nothing even with eps=0
-        losses = -(xlogy(y_true, p) + xlogy(1 - y_true, 1 - p))
+        losses = -(_xlogy(y_true, p) + _xlogy(1 - y_true, 1 - p))
     return float(np.mean(losses))
 
 
@@ -197,7 +204,7 @@ def categorical_crossentropy(
         log_p = log_softmax(y_pred, axis=-1)
     else:
         _check_probabilities(y_pred, "y_pred", _LOGITS_HINT)
-        return float(np.mean(-np.sum(xlogy(y_true, np.clip(y_pred, eps, 1 - eps)), axis=-1)))
+        return float(np.mean(-np.sum(_xlogy(y_true, np.clip(y_pred, eps, 1 - eps)), axis=-1)))
     return float(np.mean(-np.sum(y_true * log_p, axis=-1)))
 
 

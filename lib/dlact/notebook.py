@@ -56,8 +56,8 @@ def setup_notebook(
     ----------
     backend : str, optional
         The Keras backend; defaults to ``$KERAS_BACKEND``, then
-        :data:`dlact.backend.DEFAULT_BACKEND` (see
-        :func:`dlact.backend.choose_backend`).
+        :data:`dlact.backend.DEFAULT_BACKEND` if it is installed, else the
+        other supported backend (see :func:`dlact.backend.choose_backend`).
     seed : int, default 42
         Given to ``keras.utils.set_random_seed`` (Python, NumPy, backend).
     style : str, optional

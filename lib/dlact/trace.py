@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:  # pandas is imported where a table is made: the figures need none
+    import pandas as pd
 
 from dlact._validate import as_params
 
@@ -173,6 +175,8 @@ class Trace:
         columns |= {name: params[:, j] for j, name in enumerate(names)}
         columns |= {f"dL/d{name}": self.gradients[:, j] for j, name in enumerate(names)}
         columns |= {"loss": self.losses, "learning_rate": self.learning_rates}
+        import pandas as pd
+
         return pd.DataFrame(columns)
 
 

@@ -18,6 +18,7 @@ Modules, named by what they hold:
 * ``minibatch``: batch, mini-batch and stochastic paths on a contour plot;
 * ``curves``: training loss against epoch for four learning rates;
 * ``schedules``: learning-rate schedules;
+* ``thresholds``: the total cost of a classifier's errors against its threshold;
 * ``sweep``: quantities against one weight (accuracy vs cross-entropy);
 * ``diagrams``: a classifier network diagram.
 
@@ -29,7 +30,8 @@ Figures only draw: what they show is computed by the teaching modules
 (:mod:`dlact.maths`, :mod:`dlact.losses`, :mod:`dlact.gd`,
 :mod:`dlact.landscapes`, :mod:`dlact.linreg`, :mod:`dlact.toydata`).
 
-Importing this package imports matplotlib and scikit-learn, never Keras.
+Importing this package imports matplotlib and NumPy only (never Keras, pandas or
+SciPy), so the pre-render step that draws the diagrams needs no more.
 """
 
 from .activations import plot_sigmoid, plot_softmax
@@ -40,6 +42,7 @@ from .landscape import plot_loss_landscape
 from .losses import plot_mse_vs_cross_entropy
 from .minibatch import plot_minibatch_paths
 from .schedules import plot_lr_schedules
+from .thresholds import plot_threshold_costs
 from .training import plot_history
 
 __all__ = [
@@ -53,4 +56,5 @@ __all__ = [
     "plot_mse_vs_cross_entropy",
     "plot_sigmoid",
     "plot_softmax",
+    "plot_threshold_costs",
 ]

@@ -20,6 +20,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -90,16 +91,90 @@ def render(
         extra["DLACT_RESULTS_DIR"] = str(results)
     if claims is not None:
         extra["DLACT_CLAIMS"] = claims
+    if profile == "notebooks" and (url := site_url()):
+        # the notebooks' set-up cell installs the course library from the published site
+        extra["DLACT_NOTEBOOKS_URL"] = f"{url}/notebooks"
     _run([find_quarto(), "render", "--profile", profile], QUARTO_PROFILE=profile, **extra)
+
+
+def site_url() -> str | None:
+    """Where the site is published: ``$DLACT_SITE_URL``, else ``book.site-url`` in
+    ``_quarto-book.yml``; None when neither is set (a local build)."""
+    import yaml
+
+    url = os.environ.get("DLACT_SITE_URL")
+    if not url:
+        book = yaml.safe_load((ROOT / "_quarto-book.yml").read_text()).get("book", {})
+        url = book.get("site-url")
+    return url.rstrip("/") if url else None
+
+
+def wheel_name() -> str:
+    """The file name of the course library's wheel, which the notebooks install."""
+    from dlact import __version__
+
+    return f"dlact-{__version__}-py3-none-any.whl"
+
+
+def build_wheel(folder: Path | None = None) -> Path:
+    """Build the ``dlact`` wheel into ``folder`` (default ``_site/notebooks``), where the
+    downloaded notebooks install it from."""
+    folder = Path(folder or SITE / "notebooks")
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        _run(
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "wheel",
+                "--quiet",
+                "--no-deps",
+                "--wheel-dir",
+                tmp,
+                str(ROOT),
+            ]
+        )
+        built = Path(tmp) / wheel_name()
+        if not built.is_file():
+            raise RuntimeError(f"pip built no {wheel_name()} (found {os.listdir(tmp)})")
+        target = folder / built.name
+        shutil.copyfile(built, target)
+    print(f"wheel: {target.relative_to(ROOT) if target.is_relative_to(ROOT) else target}")
+    return target
+
+
+def write_constraints(folder: Path | None = None) -> Path:
+    """Write ``constraints.txt`` beside the wheel: the versions in ``requirements.lock``,
+    which the notebooks' set-up cell installs with, so that a student's run uses the
+    packages the lecture's results were computed with."""
+    folder = Path(folder or SITE / "notebooks")
+    folder.mkdir(parents=True, exist_ok=True)
+    pins = [
+        line.strip()
+        for line in (ROOT / "requirements.lock").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    if not all("==" in pin for pin in pins):
+        raise ValueError("requirements.lock must pin every package with '=='")
+    target = folder / "constraints.txt"
+    target.write_text(
+        "# The package versions the lecture's results were computed with\n"
+        "# (requirements.lock), for `pip install --constraint`.\n" + "\n".join(pins) + "\n"
+    )
+    return target
 
 
 def site(
     *, fit_cache: Path | None = None, results: Path | None = None, claims: str | None = None
 ) -> None:
-    """Book, deck and notebooks into ``_site/``, and the deck's PDF where Chromium is."""
+    """Book, deck and notebooks into ``_site/``, the course library's wheel and its pinned
+    versions beside the notebooks, and the deck's PDF where Chromium is."""
     fit_cache = fit_cache or ROOT / "_cache" / "fits"
     for profile in PROFILES:
         render(profile, fit_cache=fit_cache, results=results, claims=claims)
+    build_wheel()
+    write_constraints()
     try:
         deck_pdf()
     except ToolMissing as exc:

@@ -11,6 +11,11 @@ Runs after every render (Quarto's ``post-render``).
   chapter's number; screen-reader users then hear a name that does not match
   what is on screen (axe: label-content-name-mismatch).  The label is
   removed, so the accessible name is the visible text.
+* **Maths.** Pandoc writes the accent of ``\\hat``, ``\\bar``, ``\\tilde`` and
+  ``\\dot`` as a combining character (U+0302 and kin) in ``<mo accent>``;
+  MathML Core asks for the spacing form (U+02C6 and kin), which Chromium
+  places on its letter from the math font, where the combining one may be
+  dropped or drift.  The accents are swapped for their spacing forms.
 """
 
 from __future__ import annotations
@@ -46,9 +51,25 @@ def unlabel_pagination(html: str) -> str:
     return PAGINATION_LABEL.sub(r"\1", html)
 
 
+#: Combining accents pandoc writes in MathML, and the spacing forms MathML Core expects.
+SPACING_ACCENTS = {
+    "\u0302": "\u02c6",  # hat
+    "\u0303": "\u02dc",  # tilde
+    "\u0304": "\u00af",  # bar
+    "\u0307": "\u02d9",  # dot
+    "\u0308": "\u00a8",  # double dot
+}
+ACCENT = re.compile(r'(<mo accent="true"[^>]*>)(' + "|".join(SPACING_ACCENTS) + r")(</mo>)")
+
+
+def spacing_accents(html: str) -> str:
+    """``html`` with MathML accents written in their spacing forms."""
+    return ACCENT.sub(lambda m: m[1] + SPACING_ACCENTS[m[2]] + m[3], html)
+
+
 def fix_page(html: str) -> str:
     """All the post-render fixes, applied to one page."""
-    return unlabel_pagination(strip_widget_scripts(html))
+    return spacing_accents(unlabel_pagination(strip_widget_scripts(html)))
 
 
 def remote_scripts(html: str) -> list[str]:

@@ -6,7 +6,8 @@ Used to execute every cell of a chapter in a Jupyter kernel where no
 ``quarto`` is installed, and to list what a chapter depends on.  Only the
 subset of Quarto's syntax the lecture uses is understood:
 
-* ``{{< include path >}}`` on a line of its own (paths relative to the file);
+* ``{{< include path >}}`` on a line of its own (paths relative to the file,
+  or to the project's root when they start with ``/``);
 * fenced ``{python}`` cells, with ``#| key: value`` options at their top;
 * inline expressions written as a backtick, ``{python}``, the expression, a backtick.
 """
@@ -49,6 +50,23 @@ class Inline:
     origin: str = ""
 
 
+def project_root(path: Path) -> Path:
+    """The folder of the Quarto project ``path`` is in (the nearest with a ``_quarto.yml``)."""
+    path = Path(path).resolve()
+    for folder in (path, *path.parents):
+        if (folder / "_quarto.yml").is_file():
+            return folder
+    return path.parent
+
+
+def include_target(including: Path, target: str) -> Path:
+    """The file an include names: ``/...`` is from the project's root (as Quarto reads it,
+    whichever document the partial ends up in), anything else from the including file."""
+    if target.startswith("/"):
+        return (project_root(including) / target.lstrip("/")).resolve()
+    return (Path(including).parent / target).resolve()
+
+
 def expand_includes(path: Path, *, _seen: tuple[Path, ...] = ()) -> list[tuple[str, str]]:
     """The lines of ``path`` with every include replaced by the included lines.
 
@@ -64,7 +82,7 @@ def expand_includes(path: Path, *, _seen: tuple[Path, ...] = ()) -> list[tuple[s
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         match = INCLUDE.match(line)
         if match:
-            target = (path.parent / match["path"]).resolve()
+            target = include_target(path, match["path"])
             if not target.is_file():
                 raise QmdError(f"{path}:{number}: included file {match['path']} does not exist")
             lines.extend(expand_includes(target, _seen=(*_seen, path)))
@@ -86,7 +104,7 @@ def included_files(path: Path) -> list[Path]:
         for line in current.read_text(encoding="utf-8").splitlines():
             match = INCLUDE.match(line)
             if match:
-                visit(current.parent / match["path"], (*chain, current))
+                visit(include_target(current, match["path"]), (*chain, current))
 
     visit(Path(path), ())
     return found
