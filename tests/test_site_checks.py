@@ -112,6 +112,20 @@ def test_first_paragraph_is_the_fallback_description():
     assert len(webfix.first_paragraph(PAGE.replace("First", "word " * 80), 50)) <= 50
 
 
+def test_only_scripts_that_wait_for_the_page_are_deferred():
+    head = (
+        '<script src="../site_libs/quarto-nav/quarto-nav.js"></script>\n'
+        '<script src="../site_libs/quarto-search/fuse.min.js"></script>\n'
+        '<script src="../site_libs/bootstrap/bootstrap.min.js"></script>\n</head><body>'
+        '<script src="../site_libs/quarto-search/fuse.min.js"></script>'
+    )
+    page = webfix.defer_scripts(head)
+    assert '<script src="../site_libs/quarto-nav/quarto-nav.js">' in page
+    assert '<script defer src="../site_libs/quarto-search/fuse.min.js">' in page
+    assert '<script defer src="../site_libs/bootstrap/bootstrap.min.js">' in page
+    assert page.endswith('<body><script src="../site_libs/quarto-search/fuse.min.js"></script>')
+
+
 def test_fix_page_leaves_a_page_nu_and_lighthouse_accept():
     page = webfix.fix_page(PAGE, description="d", favicon="f.svg", is_deck=False)
     assert 'name="description"' in page and 'rel="icon"' in page
@@ -185,7 +199,12 @@ def _pages() -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def site(built_site) -> Path:
+def site(request) -> Path:
+    """The rendered site: built in this session where quarto is installed, else as found."""
+    if shutil.which("quarto"):
+        request.getfixturevalue("built_site")
+    if not (SITE / "index.html").is_file():
+        pytest.skip(f"no rendered site at {SITE} and no quarto to build it: run `make site`")
     return SITE
 
 

@@ -22,6 +22,8 @@ site, where Quarto's output falls short and the fix is the project's to make:
   keyboard handling.
 * **Figures load lazily** (``loading="lazy"``) below the first one, so the
   first screen of a chapter is not waiting for every plot.
+* **Fewer render-blocking scripts**: the book's scripts that only act once the
+  page has loaded (search, copy buttons, tooltips, Bootstrap) are deferred.
 
 The files no page loads are then removed from ``_site/`` (:mod:`dlact.site.prune`).
 """
@@ -146,6 +148,40 @@ def lazy_images(page: str, keep_eager: int = 1) -> str:
     return page[:body] + IMG.sub(fix, page[body:])
 
 
+#: Scripts of the book's head that only act from ``DOMContentLoaded`` on (search,
+#: copy buttons, anchors, tooltips, Bootstrap): deferred, they still run before
+#: it, in the same order, without holding up the first paint. quarto-nav.js and
+#: headroom stay as they are: Quarto's script after the body expects
+#: quarto-nav's ``DOMContentLoaded`` handler to have run before its own.
+DEFERRABLE = (
+    "clipboard/clipboard.min.js",
+    "quarto-search/autocomplete.umd.js",
+    "quarto-search/fuse.min.js",
+    "quarto-search/quarto-search.js",
+    "quarto-html/popper.min.js",
+    "quarto-html/tippy.umd.min.js",
+    "quarto-html/anchor.min.js",
+    "bootstrap/bootstrap.min.js",
+)
+HEAD_SCRIPT = re.compile(r'<script src="([^"]*site_libs/([^"]+))"></script>')
+
+
+def defer_scripts(page: str) -> str:
+    """The book's head scripts in :data:`DEFERRABLE` loaded with ``defer``."""
+    head_end = page.find("</head>")
+    if head_end < 0:
+        return page
+    head = HEAD_SCRIPT.sub(
+        lambda m: (
+            m.group(0).replace("<script ", "<script defer ")
+            if m.group(2) in DEFERRABLE
+            else m.group(0)
+        ),
+        page[:head_end],
+    )
+    return head + page[head_end:]
+
+
 def first_paragraph(page: str, limit: int = 160) -> str:
     """The text of the first paragraph of ``page``'s main content, cut at ``limit``."""
     main = page.find("<main")
@@ -180,6 +216,7 @@ def fix_page(page: str, *, description: str, favicon: str, is_deck: bool) -> str
     page = callout_buttons(page)
     if not is_deck:  # reveal.js loads a slide's images itself (data-src)
         page = lazy_images(page)
+        page = defer_scripts(page)
     return page
 
 
