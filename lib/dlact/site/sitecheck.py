@@ -20,7 +20,7 @@ target, an untagged deck PDF); Lighthouse's performance score depends on the
 machine's load, so it is printed against its target but does not fail the run.
 
     python -m dlact.site.sitecheck                       # everything
-    python -m dlact.site.sitecheck --only lighthouse --pages index.html slides/lecture.html
+    python -m dlact.site.sitecheck --only lighthouse --runs 3 --pages index.html slides/lecture.html
 """
 
 from __future__ import annotations
@@ -197,7 +197,9 @@ def lighthouse(url: str, form: str, chrome: str) -> dict:
     }
 
 
-def check_lighthouse(report: Report, pages: list[str], site: Path = SITE) -> list[dict]:
+def check_lighthouse(
+    report: Report, pages: list[str], site: Path = SITE, runs: int = 1
+) -> list[dict]:
     chrome = chromium()
     if node_tool("lighthouse") is None:
         report.skip("Lighthouse", "not installed: `npm ci --prefix tests` installs it")
@@ -209,9 +211,16 @@ def check_lighthouse(report: Report, pages: list[str], site: Path = SITE) -> lis
     with serve(site) as base:
         for page in pages:
             for form in ("mobile", "desktop"):
-                result = lighthouse(base + page, form, chrome)
-                rows.append({"page": page, "form": form, **result})
-    report.say("Lighthouse (served with gzip; perf / a11y / best practices / SEO, CLS, LCP)")
+                # the run with the median performance score, as Lighthouse's docs advise
+                results = sorted(
+                    (lighthouse(base + page, form, chrome) for _ in range(runs)),
+                    key=lambda r: r["performance"],
+                )
+                rows.append({"page": page, "form": form, **results[len(results) // 2]})
+    report.say(
+        "Lighthouse (served with gzip; perf / a11y / best practices / SEO, CLS, LCP"
+        + (f"; median of {runs} runs)" if runs > 1 else ")")
+    )
     report.say(f"  {'page':32} {'form':8} perf a11y  bp  seo   CLS    LCP  failed audits")
     for r in rows:
         marks = []
@@ -491,6 +500,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--site", type=Path, default=SITE)
     parser.add_argument("--only", nargs="+", choices=CHECKS, default=list(CHECKS))
     parser.add_argument("--pages", nargs="+", help="pages for Lighthouse (default: all)")
+    parser.add_argument("--runs", type=int, default=1, help="Lighthouse runs per page (median)")
     parser.add_argument("--json", type=Path, help="also write the results as JSON here")
     args = parser.parse_args(argv)
     site = args.site.resolve()
@@ -500,7 +510,9 @@ def main(argv: list[str] | None = None) -> int:
     report = Report()
     results = {}
     if "lighthouse" in args.only:
-        results["lighthouse"] = check_lighthouse(report, args.pages or book_pages(site), site)
+        results["lighthouse"] = check_lighthouse(
+            report, args.pages or book_pages(site), site, args.runs
+        )
         report.say()
     if "nu" in args.only:
         results["nu"] = check_nu(report, site)
