@@ -549,10 +549,34 @@ def test_learning_rate_must_be_positive(lr):
         descend(square_grad, 1.0, learning_rate=lr, steps=3)
 
 
-def test_schedule_must_give_positive_rates():
+@pytest.mark.parametrize("rate", [-0.1, float("inf"), float("nan")])
+def test_schedule_must_give_finite_non_negative_rates(rate):
     x, y = bgd_example_data()
-    with pytest.raises(ValueError, match=r"gave -0.1 at step 0; need a positive number"):
-        batch_gradient_descent(squared_error_grad, [0, 0], x, y, learning_rate=lambda step: -0.1)
+    with pytest.raises(ValueError, match=rf"gave {rate!r} at step 0; need a finite number >= 0"):
+        batch_gradient_descent(squared_error_grad, [0, 0], x, y, learning_rate=lambda step: rate)
+    late = lambda step: 0.1 if step < 2 else rate  # noqa: E731
+    with pytest.raises(ValueError, match=rf"gave {rate!r} at step 2"):
+        batch_gradient_descent(squared_error_grad, [0, 0], x, y, learning_rate=late, epochs=3)
+
+
+def test_cosine_decay_runs_past_its_decay_steps():
+    """With its default alpha = 0 the rate reaches 0 at decay_steps, as Keras's CosineDecay
+    does; the descent goes on with steps of size 0, so the parameters stay put."""
+    x, y = bgd_example_data(n=4)
+    schedule = cosine_decay(0.05, decay_steps=4)
+    trace = stochastic_gradient_descent(
+        squared_error_grad, [0, 0], x, y, learning_rate=schedule, epochs=2, shuffle=False
+    )
+    assert len(trace) == 8
+    np.testing.assert_allclose(
+        trace.learning_rates[:4], 0.05 * 0.5 * (1 + np.cos(np.pi * np.arange(4) / 4))
+    )
+    np.testing.assert_array_equal(trace.learning_rates[4:], 0.0)
+    np.testing.assert_array_equal(trace.params[4:], np.repeat(trace.params[4:5], 5, axis=0))
+    assert not np.array_equal(trace.params[4], trace.params[0])  # it moved before
+    path = descend(square_grad, 1.0, learning_rate=cosine_decay(0.1, decay_steps=3), steps=6)
+    assert not has_diverged(path)
+    np.testing.assert_array_equal(path[3:, 0], path[3, 0])
 
 
 @pytest.mark.parametrize("batch_size", [0, 4, -1, 1.5, True])
