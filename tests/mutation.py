@@ -6,7 +6,8 @@
 The groups of modules and the tests that judge them are configured in
 ``pyproject.toml`` (``[tool.mutation]``). For each group it
 
-1. copies ``lib/``, ``tests/`` and ``pyproject.toml`` to a temporary folder:
+1. copies ``lib/``, ``tests/``, ``pyproject.toml`` (and the files named by
+   ``copy`` in the configuration) to a temporary folder:
    the project's own files are only read, never edited, and the copy is
    removed at the end, after Ctrl-C too;
 2. runs the group's tests (and the doctests of its modules) once on the
@@ -15,10 +16,10 @@ The groups of modules and the tests that judge them are configured in
    comparison changed (``<`` to ``<=``, ``==`` to ``!=``, ``in`` to
    ``not in``...), an arithmetic operator changed (``+`` to ``-``, ``*`` to
    ``/``...), ``and``/``or`` swapped or a ``not`` (or a unary minus) dropped,
-   a constant changed (a number plus one, ``True``/``False`` flipped, text
-   wrapped in ``XX``), ``return x`` turned into ``return None``, a simple
-   statement removed (replaced by ``pass``); docstrings and annotations are
-   left alone;
+   a constant changed (a number plus one, ``True``/``False`` flipped, a
+   string or f-string emptied), ``return x`` turned into ``return None``, a
+   simple statement removed (replaced by ``pass``); docstrings, annotations
+   and type aliases (names used only in annotations) are left alone;
 4. for each mutant, writes it into the copy and runs, in a forked process,
    only the tests that execute the mutated lines (all of the group's tests
    for code that runs at import, such as default arguments), the fastest
@@ -26,7 +27,7 @@ The groups of modules and the tests that judge them are configured in
    time-out (a mutant that loops forever) kills the mutant; if every test
    passes it survives;
 5. prints the survivors and a table: module | mutants | killed | equivalent |
-   survived | score.
+   survived | score | raw.
 
 A surviving mutant is either a gap in the tests, to be closed with a test, or
 *equivalent*: it computes the same thing as the original (``x > 0`` versus
@@ -104,6 +105,7 @@ class Config:
     min_score: float
     timeout: float
     prepare: str
+    copy: tuple[str, ...] = ()
 
 
 def parse_target(text: str) -> Target:
@@ -135,6 +137,7 @@ def load_config(root: Path) -> Config:
         float(table.get("min_score", 95)),
         float(table.get("timeout", 60)),
         table.get("prepare", ""),
+        tuple(table.get("copy", ())),
     )
 
 
@@ -545,18 +548,24 @@ class Baseline:
     seconds: dict[str, float]
     files: dict[str, str]  # test id -> file to pass to pytest
     collection: dict[str, set[int]]  # module path -> lines run while collecting
+    spawning: set[str]  # tests that start other processes, whose lines are not traced
 
     def tests_for(self, mutant: Mutant) -> list[str]:
         """The tests that could notice ``mutant``, fastest first.
 
-        Those that execute one of its lines; all of them if the mutated code runs
-        at import or while the tests are collected (a parametrisation's values).
+        Those that execute one of its lines, and those that start another process
+        (which may run any line); all of them if the mutated code runs at import or
+        while the tests are collected (a parametrisation's values).
         """
         wanted = set(mutant.lines)
         if mutant.at_import or wanted & self.collection.get(mutant.path, set()):
             chosen = list(self.seconds)
         else:
-            chosen = [t for t, by in self.lines.items() if wanted & by.get(mutant.path, set())]
+            chosen = [
+                t
+                for t, by in self.lines.items()
+                if wanted & by.get(mutant.path, set()) or t in self.spawning
+            ]
         return sorted(chosen, key=lambda t: self.seconds[t])
 
 
@@ -571,6 +580,13 @@ class _Coverage:
         self.paths: dict[str, str] = {}
         self.collection: dict[str, set[int]] = {}
         self.current: dict[str, set[int]] | None = None
+        self.test: str | None = None
+        self.spawning: set[str] = set()
+        sys.addaudithook(self._audit)  # this process is a fork that ends with the run
+
+    def _audit(self, event, args):
+        if self.test is not None and event in ("subprocess.Popen", "os.posix_spawn", "os.exec"):
+            self.spawning.add(self.test)
 
     def _global(self, frame, event, arg):
         return self._local if frame.f_code.co_filename in self.files else None
@@ -600,19 +616,39 @@ class _Coverage:
     def pytest_runtest_protocol(self, item, nextitem):  # noqa: ARG002
         lines: dict[str, set[int]] = {}
         start = time.perf_counter()
+        self.test = item.nodeid
         with self._tracing(lines):
             result = yield
+        self.test = None
         self.seconds[item.nodeid] = time.perf_counter() - start
         self.lines[item.nodeid] = lines
         self.paths[item.nodeid] = str(item.path)
         return result
 
+    def report(self) -> dict:
+        return {
+            "lines": {t: _lists(by) for t, by in self.lines.items()},
+            "collection": _lists(self.collection),
+            "spawning": sorted(self.spawning),
+            "seconds": self.seconds,
+            "paths": self.paths,
+        }
+
 
 class _Select:
-    """A pytest plugin that keeps only the chosen tests, in the chosen order."""
+    """A pytest plugin that keeps only the chosen tests, in the chosen order, and notes
+    the first that fails."""
 
     def __init__(self, tests: list[str]):
         self.order = {t: i for i, t in enumerate(tests)}
+        self.failed: str | None = None
+
+    def pytest_runtest_logreport(self, report):
+        if report.failed and self.failed is None:
+            self.failed = report.nodeid
+
+    def report(self) -> dict:
+        return {"failed": self.failed}
 
     def pytest_collection_modifyitems(self, session, config, items):  # noqa: ARG002
         kept = [i for i in items if i.nodeid in self.order]
@@ -643,7 +679,7 @@ class Workspace:
     block, also on Ctrl-C) removes the copy and any test process still running.
     """
 
-    def __init__(self, root: Path, verbose: bool = False):
+    def __init__(self, root: Path, verbose: bool = False, extra: tuple[str, ...] = ()):
         self.root = root
         self.verbose = verbose
         self.copy = Path(tempfile.mkdtemp(prefix="mutation-"))
@@ -653,8 +689,11 @@ class Workspace:
         )
         shutil.copytree(root / "lib", self.copy / "lib", ignore=ignore)
         shutil.copytree(root / "tests", self.copy / "tests", ignore=ignore)
-        shutil.copy2(root / "pyproject.toml", self.copy / "pyproject.toml")
+        for name in ("pyproject.toml", *extra):  # and files the tests read
+            (self.copy / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(root / name, self.copy / name)
         self.preloaded: set[str] = set()
+        self.killers: dict[tuple[str, str], str] = {}
 
     def __enter__(self):
         return self
@@ -684,7 +723,7 @@ class Workspace:
 
     # -- one pytest run in a fork ---------------------------------------------
 
-    def _pytest(self, args: list[str], plugin, result: Path | None, timeout: float) -> str:
+    def _pytest(self, args: list[str], plugin, result: Path, timeout: float) -> str:
         """Run pytest in a forked child; 'passed', 'failed', 'timeout' or 'error: ...'."""
         pid = os.fork()
         if pid == 0:  # the child: never returns
@@ -701,15 +740,8 @@ class Workspace:
                 import pytest
 
                 code = int(pytest.main(PYTEST_ARGS + args, plugins=[plugin]))
-                if result is not None:
-                    recorded = {
-                        "lines": {t: _lists(by) for t, by in plugin.lines.items()},
-                        "collection": _lists(plugin.collection),
-                        "seconds": plugin.seconds,
-                        "paths": plugin.paths,
-                        "modules": _third_party_modules(self.copy),
-                    }
-                    result.write_text(json.dumps(recorded))
+                recorded = {**plugin.report(), "modules": _third_party_modules(self.copy)}
+                result.write_text(json.dumps(recorded))
             except BaseException:  # noqa: BLE001 - the child reports through its exit code
                 import traceback
 
@@ -753,7 +785,9 @@ class Workspace:
         self.preload(data["modules"])
         lines = {t: _sets(by) for t, by in data["lines"].items()}
         files_of = {t: str(Path(p).relative_to(self.copy)) for t, p in data["paths"].items()}
-        return Baseline(lines, data["seconds"], files_of, _sets(data["collection"]))
+        return Baseline(
+            lines, data["seconds"], files_of, _sets(data["collection"]), set(data["spawning"])
+        )
 
     def preload(self, modules: list[str]) -> None:
         """Import what the tests import (not the project): each fork then starts warm."""
@@ -775,15 +809,26 @@ class Workspace:
         tests = baseline.tests_for(mutant)
         if not tests:
             return "not covered"
+        # the test that killed the last mutant of this function is likely to kill this one
+        killer = self.killers.get((mutant.path, mutant.scope))
+        if killer in tests:
+            tests.remove(killer)
+            tests.insert(0, killer)
         module = self.copy / mutant.path
         original = module.read_text(encoding="utf-8")
         files = list(dict.fromkeys(baseline.files[t] for t in tests))
         budget = timeout + 3 * sum(baseline.seconds[t] for t in tests)
+        result = self.copy / ".mutant.json"
         try:
             module.write_text(mutant.source, encoding="utf-8")
-            outcome = self._pytest(["-x", *files], _Select(tests), None, budget)
+            outcome = self._pytest(["-x", *files], _Select(tests), result, budget)
+            if outcome == "failed" and result.is_file():
+                failed = json.loads(result.read_text())["failed"]
+                if failed is not None:
+                    self.killers[(mutant.path, mutant.scope)] = failed
         finally:
             module.write_text(original, encoding="utf-8")
+            result.unlink(missing_ok=True)
             # each mutant is judged afresh, not by examples Hypothesis saved from another
             shutil.rmtree(self.copy / ".hypothesis", ignore_errors=True)
         return {"failed": "killed", "passed": "survived"}.get(outcome, outcome)
@@ -897,7 +942,7 @@ def run(root: Path, names: list[str], verbose: bool = False) -> int:
     previous = {s: signal.getsignal(s) for s in (signal.SIGTERM,)}
     signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        with Workspace(root, verbose) as workspace:
+        with Workspace(root, verbose, config.copy) as workspace:
             workspace.activate()
             _prepare(workspace.copy, config.prepare)
             for group in groups:

@@ -271,3 +271,37 @@ def test_an_interrupted_run_removes_its_copy_and_stops_its_tests(tmp_path):
     for pid in {int(p) for p in pids.read_text().split()}:
         with pytest.raises(ProcessLookupError):
             os.kill(pid, 0)
+
+
+def test_a_test_that_runs_the_code_in_another_process_is_used(tmp_path):
+    """Lines run by a subprocess are not traced: a test that starts one is run for every
+    mutant, so a mutant that only the subprocess can see is still killed."""
+    test = """\
+        import os
+        import subprocess
+        import sys
+        from pathlib import Path
+
+        import pkg
+
+        def test_in_another_process():
+            lib = str(Path(pkg.__file__).parents[1])
+            out = subprocess.run(
+                [sys.executable, "-c", "from pkg.mod import double; print(double(3))"],
+                capture_output=True, text=True, env={**os.environ, "PYTHONPATH": lib},
+            ).stdout
+            assert out == "6\\n"
+        """
+    root = _project(tmp_path, "def double(x):\n    return 2 * x\n", test)
+    env = {**os.environ, "TMPDIR": str(tmp_path), "PYTHONPATH": ""}
+    result = subprocess.run(
+        [sys.executable, str(RUNNER), "--root", str(root)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=300,
+    )
+    # return None, * -> /, 2 -> 3: all killed, by the subprocess alone
+    assert "| demo: pkg/mod | 3 | 3 | 0 | 0 | 100.0% | 100.0% |" in result.stdout, result.stdout
+    assert "listed as equivalent but no such mutant" in result.stdout  # the x < 0 entry
+    assert result.returncode == 1
