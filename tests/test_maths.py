@@ -181,6 +181,13 @@ def test_sigmoid_of_a_scalar_is_a_scalar():
     assert float(sigmoid(0)) == 0.5
 
 
+def test_a_number_in_gives_a_numpy_number_out():
+    """As NumPy's own functions do: a float64 for a scalar, an array for an array."""
+    for activation in (sigmoid, relu, leaky_relu, relu_grad, leaky_relu_grad, linear):
+        assert type(activation(-1.5)) is np.float64, activation
+        assert type(activation([-1.5])) is np.ndarray, activation
+
+
 @FAST
 @given(arrays(np.float64, st.integers(1, 20), elements=floats(-30, 30)))
 def test_sigmoid_matches_the_textbook_formula(z):
