@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+import hashlib
 import http.server
 import json
+import os
 import re
 import shutil
 import threading
@@ -298,8 +300,10 @@ def test_splits_are_floats_and_integers_indexed_from_zero(splits):
 
 def test_the_cache_is_written_whole_and_nothing_else_is_left(splits, data_home):
     assert sorted(p.name for p in data_home.iterdir()) == ["processed"]  # no staging folder
-    manifest = json.loads((data_home / "processed" / "manifest.json").read_text())
-    assert manifest == {"raw_sha256": data.STROKE_SHA256, "recipe": data.recipe_hash()}
+    text = (data_home / "processed" / "manifest.json").read_text()
+    # a file a reader may open: indented, one entry a line, in order
+    lines = ["{", f'  "raw_sha256": "{data.STROKE_SHA256}",', f'  "recipe": "{data.recipe_hash()}"']
+    assert text == "\n".join([*lines, "}"])
 
 
 def test_a_recipe_change_rebuilds_the_cache_with_the_new_recipe(splits, data_home, monkeypatch):
@@ -316,6 +320,25 @@ def test_a_recipe_change_rebuilds_the_cache_with_the_new_recipe(splits, data_hom
     monkeypatch.undo()
     assert data.recipe_hash() == before
     assert len(data.load_stroke_splits().X_test) == 1022
+
+
+def test_the_recipe_hash_can_be_worked_out_by_hand():
+    """The manifest's recipe hash is the first 16 hex digits of the sha256 of the recipe
+    and the scikit-learn version as JSON with sorted keys; the recipe is written out here
+    as data/README.md describes it."""
+    import sklearn
+
+    recipe = {
+        "version": 1,
+        "test": {"test_size": 0.2, "random_state": 7},
+        "validation": {"test_size": 0.25, "random_state": 12},
+        "one_hot": ["gender", "ever_married", "Residence_type", "work_type", "smoking_status"],
+        "passthrough": ["hypertension", "heart_disease"],
+        "impute_mean_then_standardise": ["age", "avg_glucose_level", "bmi"],
+        "fitted_on": "train",
+    }
+    payload = json.dumps({"recipe": recipe, "sklearn": sklearn.__version__}, sort_keys=True)
+    assert data.recipe_hash() == hashlib.sha256(payload.encode()).hexdigest()[:16]
 
 
 def test_the_recipe_hash_covers_the_scikit_learn_version(monkeypatch):
@@ -377,7 +400,7 @@ def test_a_file_that_is_not_csv_is_diagnosed(data_home, tmp_path, monkeypatch):
         data.stroke_csv_path()
     message = str(info.value)
     assert f"it has {bad.stat().st_size:,} bytes, expected 316,971" in message
-    assert "it does not parse as CSV (ParserError" in message
+    assert "expected 316,971; it does not parse as CSV (ParserError" in message
 
 
 def test_a_short_file_is_diagnosed_with_its_rows_and_columns(stroke_csv, data_home, tmp_path):
@@ -446,16 +469,52 @@ def test_a_failed_write_leaves_no_cache_and_no_litter(stroke_csv, data_home, mon
     written = []
     original = pd.DataFrame.to_csv
 
-    def fail_on_the_third(self, *args, **kwargs):
-        written.append(1)
+    def fail_on_the_third(self, path, *args, **kwargs):
+        written.append(Path(path))
         if len(written) == 3:
             raise OSError("No space left on device")
-        return original(self, *args, **kwargs)
+        return original(self, path, *args, **kwargs)
 
     monkeypatch.setattr(pd.DataFrame, "to_csv", fail_on_the_third)
     with pytest.raises(OSError, match="No space left"):
         data.load_stroke_splits()
     assert list(data_home.iterdir()) == []
+    # written into a hidden folder beside processed/, which then replaces it whole
+    (staging,) = {p.parent for p in written}
+    assert staging.parent == data_home and staging.name.startswith(".processed-")
+
+
+def test_a_cleanup_that_fails_does_not_hide_the_error(stroke_csv, data_home, monkeypatch):
+    """If the half-written folder cannot be removed either, the error reported is still
+    the one that stopped the write."""
+    monkeypatch.setenv("DLACT_STROKE_DATA", str(stroke_csv))
+    original = pd.DataFrame.to_csv
+    written = []
+
+    def fail_on_the_second(self, *args, **kwargs):
+        written.append(1)
+        if len(written) == 2:
+            raise OSError("No space left on device")
+        return original(self, *args, **kwargs)
+
+    def refuse(*args, **kwargs):
+        raise PermissionError("Operation not permitted")
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", fail_on_the_second)
+    monkeypatch.setattr(os, "unlink", refuse)
+    with pytest.raises(OSError, match="No space left"):
+        data.load_stroke_splits()
+    monkeypatch.undo()
+    assert not (data_home / "processed").exists()
+
+
+def test_the_cache_makes_the_data_folder(stroke_csv, tmp_path, monkeypatch):
+    monkeypatch.setenv("DLACT_STROKE_DATA", str(stroke_csv))
+    home = tmp_path / "not" / "yet"
+    monkeypatch.setenv("DLACT_DATA_DIR", str(home))
+    data.load_stroke_splits()
+    assert sorted(p.name for p in home.iterdir()) == ["processed"]
+    assert (home / "processed" / "manifest.json").is_file()
 
 
 def test_the_column_check_guards_a_changed_checksum(stroke_csv, tmp_path, monkeypatch):
