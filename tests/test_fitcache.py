@@ -559,6 +559,27 @@ def test_callbacks_and_random_generators_are_left_as_training_left_them(cache, d
     assert torch.equal(torch_2, torch_1)
 
 
+@pytest.mark.parametrize("loaded", ["when stored", "when restored"])
+def test_pytorch_loaded_on_one_side_only(cache, data, trainings, torch, monkeypatch, loaded):
+    """One kernel stores a fit before PyTorch is imported, another restores it after (or
+    the other way round): the restore sets the generators it has a state for and leaves
+    PyTorch's as it is when the entry has none for it."""
+    import keras
+
+    if keras.backend.backend() == "torch":
+        pytest.skip("Keras runs on PyTorch here: it cannot be left out of a fit")
+    X, y = data
+    for side in ("when stored", "when restored"):
+        torch.manual_seed(5)
+        torch_before = torch.get_rng_state()
+        with monkeypatch.context() as m:
+            if side != loaded:
+                m.setitem(sys.modules, "torch", None)  # as if not imported in this kernel
+            _net().fit(X, y, epochs=2, verbose=0)
+        assert torch.equal(torch.get_rng_state(), torch_before)  # the fit drew none from it
+    assert len(trainings) == 1  # the second was restored
+
+
 def test_a_fit_that_stopped_early_is_restored_stopped(cache, data, trainings):
     X, y = data
     models = []
@@ -576,7 +597,13 @@ def test_a_fit_that_stopped_early_is_restored_stopped(cache, data, trainings):
 
 
 @pytest.mark.parametrize(
-    "stored", [b"", b"not a pickle", pickle.dumps({"format": "an older format"})]
+    "stored",
+    [
+        b"",
+        b"not a pickle",
+        pickle.dumps({"format": "an older format"}),
+        b"cno_such_package\nThing\n.",  # needs a package this kernel cannot import
+    ],
 )
 def test_an_unreadable_or_outdated_entry_is_trained_again(cache, data, trainings, stored):
     X, y = data
