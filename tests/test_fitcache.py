@@ -7,6 +7,7 @@ import json
 import os
 import pickle
 import random
+import re
 import sys
 import time
 from pathlib import Path
@@ -241,6 +242,7 @@ def test_the_same_fit_is_a_hit(data):
     and new callbacks with the same settings: the same key."""
     X, y = data
     first = fitcache.fit_key(*_fit_inputs(X, y))
+    assert re.fullmatch("[0-9a-f]{32}", first)  # 128 bits, the name of the entry's file
     model, _, kwargs = _fit_inputs(X.copy(), y.copy())
     assert fitcache.fit_key(model, (X.copy(), y.copy()), kwargs) == first
 
