@@ -809,9 +809,10 @@ class Workspace:
         tests = baseline.tests_for(mutant)
         if not tests:
             return "not covered"
-        # the test that killed the last mutant of this function is likely to kill this one
+        # the test that killed the last mutant of this function is likely to kill this
+        # one; but one that starts another process is slow, and keeps its place by time
         killer = self.killers.get((mutant.path, mutant.scope))
-        if killer in tests:
+        if killer in tests and killer not in baseline.spawning:
             tests.remove(killer)
             tests.insert(0, killer)
         module = self.copy / mutant.path
