@@ -272,6 +272,7 @@ def test_arrays_are_keyed_by_their_whole_content():
         ([[1, 2]], [1, [2]]),  # the same values and closing brackets: the openings differ
         ([[1], 2], [[1, 2]]),  # the same values and openings: the closings differ
         ({"a": {"b": 1}, "c": 2}, {"a": {"b": 1, "c": 2}}),  # where a dictionary ends
+        ([{"a": 1}], ["a", 1, {}]),  # the same keys, values and closing: where one starts
         ((1, 2), 12),  # two numbers are not one
     ],
 )
