@@ -247,6 +247,17 @@ def test_the_same_fit_is_a_hit(data):
     assert fitcache.fit_key(model, (X.copy(), y.copy()), kwargs) == first
 
 
+def test_the_step_counter_of_an_optimiser_not_yet_built_is_part_of_the_key(data):
+    """A schedule's position is the optimiser's step counter, which can be set before
+    the first fit: a different position is a different fit."""
+    X, y = data
+    model = _net()
+    before = fitcache.fit_key(model, (X, y), {"epochs": 1})
+    assert not model.optimizer.built
+    model.optimizer.iterations.assign(100)
+    assert fitcache.fit_key(model, (X, y), {"epochs": 1}) != before
+
+
 def test_the_names_of_fit_arguments_are_part_of_the_key(data):
     X, y = data
     model = _net()

@@ -214,7 +214,7 @@ def fit_key(model, args: tuple, kwargs: dict) -> str:
     for weight in model.get_weights():
         _hash_value(h, weight)
     optimizer = getattr(model, "optimizer", None)
-    if optimizer is not None and optimizer.built:  # a fit that continues an earlier one
+    if optimizer is not None:  # its step counter: a fit may continue an earlier one
         for value in _values(optimizer.variables):
             _hash_value(h, value)
     compile_config = dict(model.get_compile_config() or {})
