@@ -14,13 +14,14 @@ endif
 
 QUARTO    := $(shell command -v quarto 2>/dev/null || echo $(VENV)/bin/quarto)
 
-.PHONY: help setup quarto lint test test-fast site retrain pdf api check-site preview bench clean
+.PHONY: help setup quarto lint test test-fast mutation site retrain pdf api check-site preview bench clean
 
 help:
 	@echo "setup    create $(VENV) with the pinned packages and the dlact library"
 	@echo "lint     ruff: lint and formatting of lib/ and tests/"
 	@echo "test     lint, then every test (lib, lecture execution, render and browser tests)"
 	@echo "test-fast  lib tests only (no training)"
+	@echo "mutation mutation score of the core modules, before a release (GROUPS=\"maths gd\" for some)"
 	@echo "site     render book + deck into _site/ from the frozen results"
 	@echo "retrain  re-execute every chapter (retrain every model), check results, render"
 	@echo "pdf      book PDF (Typst) and deck PDF (Chromium)"
@@ -57,6 +58,11 @@ test: lint tests/node_modules/.package-lock.json
 
 test-fast: setup
 	$(PY) -m pytest -m "not slow and not render and not browser"
+
+# Not part of `test`: would the tests notice a wrong line? (tests/mutation.py; groups in pyproject.toml)
+GROUPS ?=
+mutation: setup
+	$(PY) tests/mutation.py $(GROUPS)
 
 site: quarto
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(PY) -m dlact.site.build site
