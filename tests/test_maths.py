@@ -98,12 +98,67 @@ def test_dense_with_a_single_observation_and_callable_activation():
     np.testing.assert_allclose(out, np.tanh([-5, -9]))
 
 
-@pytest.mark.parametrize("name", maths.ACTIVATION_NAMES)
+Z_LECTURE = np.array([[-5.0, -9.0], [1.0, 5.0], [7.0, 19.0]])  # X W + b of the softmax layer
+
+#: Keras's names for the activations, and what each gives on the lecture's layer
+KERAS_ACTIVATIONS = {
+    "linear": Z_LECTURE,
+    "sigmoid": 1 / (1 + np.exp(-Z_LECTURE)),
+    "softmax": np.exp(Z_LECTURE) / np.exp(Z_LECTURE).sum(axis=1, keepdims=True),
+    "relu": np.array([[0.0, 0.0], [1.0, 5.0], [7.0, 19.0]]),
+    "leaky_relu": np.array([[-1.0, -1.8], [1.0, 5.0], [7.0, 19.0]]),
+}
+
+
+def test_the_named_activations_are_keras_names():
+    assert sorted(maths.ACTIVATION_NAMES) == sorted(KERAS_ACTIVATIONS)
+
+
+@pytest.mark.parametrize("name", KERAS_ACTIVATIONS)
 def test_every_named_activation_is_usable_in_dense(name):
     W, b = np.array([[1, 3], [2, 4]]), np.array([-10, -20])
     out = dense(X_LECTURE, W, b, activation=name)
     assert out.shape == (3, 2)
-    np.testing.assert_allclose(out, get_activation(name)(X_LECTURE @ W + b))
+    np.testing.assert_allclose(out, KERAS_ACTIVATIONS[name], rtol=1e-12)
+    assert get_activation(name) is getattr(maths, name)
+
+
+def test_no_activation_is_linear_and_a_callable_is_used_as_it_is():
+    assert get_activation(None) is linear
+    assert get_activation(np.tanh) is np.tanh
+
+
+def test_dense_with_more_neurons_than_inputs():
+    """A non-square layer: 2 inputs, 3 neurons; each column of W is one neuron."""
+    W = np.array([[1.0, 0.0, -1.0], [0.5, 2.0, 1.0]])
+    b = np.array([0.0, -1.0, 10.0])
+    Z = dense(X_LECTURE, W, b)
+    np.testing.assert_array_equal(Z, [[2, 3, 11], [5, 7, 11], [8, 11, 11]])
+    np.testing.assert_array_equal(dense(X_LECTURE, W, b, "relu"), Z)
+    assert dense(np.array([1.0, 2.0]), W, b).shape == (3,)  # one observation
+    # 3 inputs and 2 neurons: X must have 3 columns
+    W_tall = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
+    np.testing.assert_array_equal(dense(np.array([[1, 2, 3]]), W_tall, 0), [[4, 5]])
+
+
+def test_dense_single_neuron_biases():
+    """One neuron (a flat W): the bias may be a scalar, a 1-vector or a 1x1 matrix."""
+    w = np.array([1, 2])
+    for b in (-10, [-10], np.array([[-10]])):
+        out = dense(X_LECTURE, w, b)
+        assert out.shape == (3,)
+        np.testing.assert_array_equal(out, [-5, 1, 7])
+    # one observation through one neuron: a single number
+    assert dense(np.array([1.0, 2.0]), w, np.array([-10])).shape == ()
+    with pytest.raises(
+        ValueError, match=r"b must be a scalar or have shape \(1,\).*got shape \(2,\)"
+    ):
+        dense(X_LECTURE[:2], w, np.array([1.0, 2.0]))
+
+
+def test_dense_takes_lists():
+    out = dense([[1, 2], [3, 4], [5, 6]], [[1, 3], [2, 4]], [-10, -20])
+    np.testing.assert_array_equal(out, [[-5, -9], [1, 5], [7, 19]])
 
 
 # --------------------------------------------------------------------------
@@ -124,6 +179,13 @@ def test_sigmoid_is_stable_for_huge_inputs():
 def test_sigmoid_of_a_scalar_is_a_scalar():
     assert np.ndim(sigmoid(0)) == 0
     assert float(sigmoid(0)) == 0.5
+
+
+def test_a_number_in_gives_a_numpy_number_out():
+    """As NumPy's own functions do: a float64 for a scalar, an array for an array."""
+    for activation in (sigmoid, relu, leaky_relu, relu_grad, leaky_relu_grad, linear):
+        assert type(activation(-1.5)) is np.float64, activation
+        assert type(activation([-1.5])) is np.ndarray, activation
 
 
 @FAST
@@ -387,9 +449,58 @@ def test_crossentropy_gradients_are_derivatives_of_our_losses():
 
 
 def test_unknown_activation_names_what_is_allowed():
-    message = r"unknown activation 'tanh'.*allowed.*'sigmoid'.*'leaky_relu'"
-    with pytest.raises(ValueError, match=message):
+    with pytest.raises(ValueError) as info:
         dense(X_LECTURE, np.array([1, 2]), 0, activation="tanh")
+    assert str(info.value) == (
+        "unknown activation 'tanh'; allowed: None, a callable, or one of "
+        "'linear', 'sigmoid', 'softmax', 'relu', 'leaky_relu'"
+    )
+    with pytest.raises(ValueError, match="unknown activation 3"):
+        get_activation(3)
+
+
+def test_dense_needs_one_or_two_dimensional_inputs_and_weights():
+    with pytest.raises(
+        ValueError, match=r"X must be 1-D .* or 2-D \(n, d\), got shape \(1, 3, 2\)"
+    ):
+        dense(X_LECTURE[np.newaxis], np.ones((2, 2)), 0)
+    with pytest.raises(
+        ValueError, match=r"W must be 1-D \(d,\) or 2-D \(d, k\), got shape \(2, 2, 1\)"
+    ):
+        dense(X_LECTURE, np.ones((2, 2, 1)), 0)
+
+
+@pytest.mark.parametrize(
+    ("call", "name"),
+    [
+        (lambda bad: sigmoid(bad), "z"),
+        (lambda bad: softmax(bad), "z"),
+        (lambda bad: log_softmax(bad), "z"),
+        (lambda bad: relu(bad), "z"),
+        (lambda bad: leaky_relu(bad), "z"),
+        (lambda bad: relu_grad(bad), "z"),
+        (lambda bad: leaky_relu_grad(bad), "z"),
+        (lambda bad: linear(bad), "z"),
+        (lambda bad: dense(bad, [1, 2], 0), "X"),
+        (lambda bad: dense([[1, 2]], bad, 0), "W"),
+        (lambda bad: dense([[1, 2]], [1, 2], bad), "b"),
+        (lambda bad: binary_crossentropy(bad, [0.5]), "y_true"),
+        (lambda bad: binary_crossentropy([1], bad), "y_pred"),
+        (lambda bad: binary_crossentropy_grad(bad, [0.5]), "y_true"),
+        (lambda bad: binary_crossentropy_grad([1], bad), "logits"),
+        (lambda bad: categorical_crossentropy(bad, [[0.5, 0.5]]), "y_true_onehot"),
+        (lambda bad: categorical_crossentropy([[1, 0]], bad), "y_pred"),
+        (lambda bad: categorical_crossentropy_grad(bad, [[0.5, 0.5]]), "y_true_onehot"),
+        (lambda bad: categorical_crossentropy_grad([[1, 0]], bad), "logits"),
+        (lambda bad: sparse_categorical_crossentropy(bad, [[0.5, 0.5]]), "labels"),
+        (lambda bad: sparse_categorical_crossentropy([0], bad), "y_pred"),
+        (lambda bad: mse(bad, [1.0]), "y_true"),
+        (lambda bad: mse([1.0], bad), "y_pred"),
+    ],
+)
+def test_non_numeric_input_is_named_in_the_error(call, name):
+    with pytest.raises(ValueError, match=rf"^{name} must be numeric, got list"):
+        call(["a"])
 
 
 def test_dense_shape_mismatch_says_which_shapes():
@@ -416,13 +527,110 @@ def test_loss_shape_mismatch_says_which_shapes():
         mse([1, 2], [[1, 2], [3, 4]])
     with pytest.raises(ValueError, match=r"y_true.shape=\(2, 3\) and y_pred.shape=\(2, 2\)"):
         categorical_crossentropy(np.eye(3)[:2], np.full((2, 2), 0.5))
+    # as many values, but not one per prediction: no silent reshape
+    with pytest.raises(ValueError, match=r"y_true.shape=\(2, 3\) and y_pred.shape=\(3, 2\)"):
+        mse(np.ones((2, 3)), np.ones((3, 2)))
+    with pytest.raises(ValueError, match=r"y_true.shape=\(3,\) and logits.shape=\(2,\)"):
+        binary_crossentropy_grad([0, 1, 1], [0.0, 0.0])
+    with pytest.raises(ValueError, match=r"y_true \(one-hot\) and y_pred must have the same shape"):
+        categorical_crossentropy_grad(np.eye(3)[:2], np.zeros((2, 2)))
+    with pytest.raises(ValueError, match="a vector of class scores per observation, got a scalar"):
+        categorical_crossentropy(1.0, 0.5)
+    with pytest.raises(
+        ValueError, match=r"y_pred must have shape \(n, classes\), got shape \(1, 2, 2\)"
+    ):
+        sparse_categorical_crossentropy([0], np.full((1, 2, 2), 0.5))
+
+
+def test_empty_inputs_are_refused():
+    with pytest.raises(ValueError, match="^y_true and y_pred are empty: need at least one"):
+        mse([], [])
+    with pytest.raises(ValueError, match="^y_true and logits are empty"):
+        binary_crossentropy_grad([], [])
+
+
+def test_targets_must_be_probabilities():
+    """A target outside [0, 1] is a mistake (a class code given as y_true, say)."""
+    with pytest.raises(ValueError) as info:
+        binary_crossentropy([2, 0], [0.5, 0.5])
+    assert str(info.value) == "y_true must hold probabilities in [0, 1], got values in [0, 2]"
+    for bad in ([1.5], [-0.5], [0.5, np.nan]):
+        with pytest.raises(ValueError, match="y_true must hold probabilities"):
+            binary_crossentropy(bad, [0.5] * len(bad))
+    with pytest.raises(
+        ValueError, match="y_true_onehot must hold probabilities.*got values in \\[0, 3\\]$"
+    ):
+        categorical_crossentropy([[0, 3]], [[0.5, 0.5]])
+    # 0 and 1 are probabilities
+    assert binary_crossentropy([1.0, 0.0], [0.5, 0.5]) == pytest.approx(np.log(2))
+
+
+def test_eps_must_be_in_0_to_one_half():
+    for loss in (binary_crossentropy, categorical_crossentropy, sparse_categorical_crossentropy):
+        y_true = [[1, 0]] if loss is categorical_crossentropy else [0]
+        y_pred = [[0.5, 0.5]]
+        if loss is binary_crossentropy:
+            y_true, y_pred = [1], [0.5]
+        for eps in (0.5, -1e-9, 0.7):
+            with pytest.raises(ValueError, match=rf"eps must be in \[0, 0.5\), got eps={eps}"):
+                loss(y_true, y_pred, eps=eps)
+        assert loss(y_true, y_pred, eps=0.49) == pytest.approx(np.log(2))
+
+
+def test_logits_given_as_probabilities_are_refused_by_every_loss():
+    with pytest.raises(ValueError, match=r"y_pred must hold probabilities.*from_logits=True"):
+        sparse_categorical_crossentropy([0], [[2.0, -1.0]])
+    assert sparse_categorical_crossentropy([0], [[2.0, -1.0]], from_logits=True) == pytest.approx(
+        np.log(1 + np.exp(-3.0))
+    )
+
+
+def test_certain_correct_predictions_cost_the_clipped_amount():
+    """Probabilities are clipped to [eps, 1 - eps], as in Keras: a certain, correct
+    prediction costs -log(1 - eps), about eps."""
+    expected = -np.log(1 - 1e-7)
+    assert categorical_crossentropy([[1, 0]], [[1.0, 0.0]]) == pytest.approx(expected, rel=1e-6)
+    assert sparse_categorical_crossentropy([0], [[1.0, 0.0]]) == pytest.approx(expected, rel=1e-6)
+
+
+def test_one_observation_as_a_flat_vector():
+    """A single observation may be a 1-D vector of class scores, as the lecture's softmax."""
+    z = np.array([5.0, -1.0, 6.0])
+    expected = np.log(np.exp(z) / np.exp(z).sum())
+    np.testing.assert_allclose(log_softmax(z), expected, rtol=1e-12)
+    np.testing.assert_allclose(log_softmax([5, -1, 6]), expected, rtol=1e-12)  # a list too
+    p = softmax(z)
+    assert categorical_crossentropy([0, 0, 1], p) == pytest.approx(-np.log(p[2]), rel=1e-12)
+    assert categorical_crossentropy([0, 0, 1], z, from_logits=True) == pytest.approx(
+        -np.log(p[2]), rel=1e-12
+    )
+    assert sparse_categorical_crossentropy(2, p) == pytest.approx(-np.log(p[2]), rel=1e-12)
+    np.testing.assert_allclose(categorical_crossentropy_grad([0, 0, 1], z), p - [0, 0, 1])
+    np.testing.assert_allclose(categorical_crossentropy_grad([1, 0], [0.0, 0.0]), [-0.5, 0.5])
+    with pytest.raises(ValueError, match="softmax needs a vector of scores, got a scalar"):
+        log_softmax(2.0)
+
+
+def test_activations_take_lists():
+    np.testing.assert_array_equal(leaky_relu([-10, 0, 3]), [-2, 0, 3])
+    np.testing.assert_array_equal(relu_grad([-1, 0, 2]), [0, 0, 1])
+    np.testing.assert_array_equal(leaky_relu_grad([-1, 0, 2]), [0.2, 0.2, 1])
+    np.testing.assert_allclose(softmax([0, 0]), [0.5, 0.5])
+
+
+def test_losses_take_lists():
+    assert sparse_categorical_crossentropy([0, 2], [[0.7, 0.2, 0.1], [0.1, 0.1, 0.8]]) == (
+        pytest.approx(-(np.log(0.7) + np.log(0.8)) / 2)
+    )
+    assert categorical_crossentropy([[1, 0]], [[0.8, 0.2]]) == pytest.approx(-np.log(0.8))
+    np.testing.assert_allclose(binary_crossentropy_grad([0, 1], [0, 0]), [0.25, -0.25])
 
 
 def test_probabilities_outside_0_1_suggest_from_logits():
     message = r"y_pred must hold probabilities in \[0, 1\].*from_logits=True"
     with pytest.raises(ValueError, match=message):
         binary_crossentropy([0, 1], [-2.0, 3.0])
-    with pytest.raises(ValueError, match="from_logits=True"):
+    with pytest.raises(ValueError, match=r"^y_pred must hold probabilities.*from_logits=True"):
         categorical_crossentropy([[1, 0]], [[3.0, -1.0]])
 
 

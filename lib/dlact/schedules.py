@@ -181,7 +181,10 @@ def exponential_decay(
 def cosine_decay(initial: float, decay_steps: float, alpha: float = 0.0) -> Schedule:
     """Cosine decay from ``initial`` to ``alpha * initial`` over ``decay_steps``, then flat.
 
-    Matches ``keras.optimizers.schedules.CosineDecay`` without warm-up.
+    Matches ``keras.optimizers.schedules.CosineDecay`` without warm-up, its
+    default ``alpha=0`` included: the rate reaches 0 at ``decay_steps``, and
+    a descent run longer than that takes steps of size 0 from there on (the
+    parameters stay where they are), as a Keras optimiser does.
 
     Examples
     --------
@@ -196,7 +199,11 @@ def cosine_decay(initial: float, decay_steps: float, alpha: float = 0.0) -> Sche
 
 
 def as_schedule(learning_rate: float | Callable[[int], float]) -> Callable[[int], float]:
-    """Turn a number into :func:`constant`; check that a callable gives positive rates.
+    """Turn a number into :func:`constant`; check the rates a schedule gives.
+
+    A number must be positive. A schedule may reach 0 (:func:`cosine_decay`
+    does, by default): a step with rate 0 leaves the parameters unchanged.
+    A negative, infinite or NaN rate is an error, at the step that gives it.
 
     What the functions of :mod:`dlact.gd` do with their ``learning_rate``: a
     callable is wrapped so that a rate that is not a positive finite number
@@ -231,10 +238,10 @@ class _CheckedSchedule:
 
     def __call__(self, step: int) -> float:
         rate = float(self.schedule(step))
-        if not rate > 0 or not math.isfinite(rate):
+        if not rate >= 0 or not math.isfinite(rate):
             raise ValueError(
                 f"learning_rate schedule {self.schedule!r} gave {rate!r} at step {step}; "
-                "need a positive number"
+                "need a finite number >= 0"
             )
         return rate
 

@@ -181,6 +181,13 @@ def site(
         print(f"warning: no deck PDF: {exc}", file=sys.stderr)
 
 
+#: reveal.js marks every slide but the current one ``hidden`` and ``aria-hidden``;
+#: in print they are all shown, and Chromium leaves hidden content out of the
+#: PDF's tags and bookmarks, so the marks are lifted before printing.
+UNHIDE_SLIDES = """() => document.querySelectorAll('.reveal section[hidden], .reveal section[aria-hidden]')
+    .forEach(s => { s.removeAttribute('hidden'); s.removeAttribute('aria-hidden'); })"""
+
+
 def deck_pdf(html: Path | None = None, pdf: Path | None = None) -> Path:
     """Print the reveal.js deck to a PDF, one page per slide, with headless Chromium."""
     from playwright.sync_api import sync_playwright
@@ -196,7 +203,15 @@ def deck_pdf(html: Path | None = None, pdf: Path | None = None) -> Path:
         page = browser.new_page(viewport={"width": 1280, "height": 720})
         page.goto(html.resolve().as_uri() + "?print-pdf", wait_until="networkidle")
         page.wait_for_function("() => window.Reveal && Reveal.isReady()")
-        page.pdf(path=str(tmp), prefer_css_page_size=True, print_background=True)
+        page.evaluate(UNHIDE_SLIDES)
+        # tagged: a structure tree (and the page's language); outline: bookmarks from the headings
+        page.pdf(
+            path=str(tmp),
+            prefer_css_page_size=True,
+            print_background=True,
+            tagged=True,
+            outline=True,
+        )
         browser.close()
     tmp.replace(pdf)
     print(f"deck PDF: {pdf.relative_to(ROOT) if pdf.is_relative_to(ROOT) else pdf}")

