@@ -203,7 +203,7 @@ def as_schedule(learning_rate: float | Callable[[int], float]) -> Callable[[int]
 
     A number must be positive. A schedule may reach 0 (:func:`cosine_decay`
     does, by default): a step with rate 0 leaves the parameters unchanged.
-    A negative, infinite or NaN rate is an error, at the step that gives it.
+    A rate that is negative, infinite or not a number is an error, at the step that gives it.
 
     What the functions of :mod:`dlact.gd` do with their ``learning_rate``: a
     callable is wrapped so that a rate that is not a positive finite number
