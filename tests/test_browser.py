@@ -1462,3 +1462,69 @@ def test_the_toggle_switches_between_the_schemes(dark_site):
     background = page.evaluate("getComputedStyle(document.body).backgroundColor")
     assert luminance(background) > 0.9, background
     page.click(".quarto-color-scheme-toggle")  # leave the stored choice as it was
+
+
+# --------------------------------------------------------------------------
+# The lecturer's kit: speaker view with pacing, scroll view on a phone, offline
+# --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def offline_context(browser, base_url):
+    """A browser context in which every request to another host is refused."""
+    host = urlsplit(base_url).netloc
+    blocked: list[str] = []
+
+    def route(route):
+        url = route.request.url
+        if urlsplit(url).scheme in ("http", "https") and urlsplit(url).netloc != host:
+            blocked.append(url)
+            route.abort()
+        else:
+            route.continue_()
+
+    def open_context(**options):
+        context = browser.new_context(**options)
+        context.route("**/*", route)
+        opened.append(context)
+        return context
+
+    opened: list = []
+    yield open_context, blocked
+    for context in opened:
+        context.close()
+
+
+def test_speaker_view_opens_offline_with_notes_and_pacing(offline_context, base_url):
+    open_context, blocked = offline_context
+    page = open_context(viewport={"width": WIDTH, "height": HEIGHT}).new_page()
+    page.goto(f"{base_url}/{DECK}#/sec-loss-bgd", wait_until="load")
+    page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=20_000)
+    with page.expect_popup() as opened:
+        page.keyboard.press("s")
+    speaker = opened.value
+    speaker.wait_for_selector("#current-slide iframe", timeout=20_000)
+    # the notes of the current slide, the elapsed time and the pacing timer
+    speaker.wait_for_function(
+        "document.querySelector('.speaker-controls-notes .value').textContent.trim().length > 20",
+        timeout=20_000,
+    )
+    pacing = speaker.locator(".speaker-controls-time .pacing")
+    pacing.wait_for(state="visible", timeout=10_000)
+    assert re.fullmatch(r"-?\d\d:\d\d:\d\d", pacing.inner_text().replace("\n", "").strip())
+    assert speaker.locator(".speaker-controls-time .timer .seconds-value").inner_text().startswith(":")
+    assert not blocked, f"the speaker view fetched from other hosts: {blocked}"
+
+
+def test_a_phone_gets_the_scroll_view_offline(offline_context, base_url):
+    open_context, blocked = offline_context
+    phone = open_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = phone.new_page()
+    page.goto(f"{base_url}/{DECK}", wait_until="load")
+    page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=20_000)
+    assert page.evaluate("Reveal.isScrollView()"), "a phone should get the scroll view"
+    # every slide is laid out one under the other, readable by scrolling
+    page.mouse.wheel(0, 5000)
+    page.wait_for_timeout(500)
+    assert page.evaluate("Reveal.getIndices().h") > 0, "scrolling did not move through the deck"
+    assert not blocked, f"the deck fetched from other hosts: {blocked}"
