@@ -1512,7 +1512,9 @@ def test_speaker_view_opens_offline_with_notes_and_pacing(offline_context, base_
     pacing = speaker.locator(".speaker-controls-time .pacing")
     pacing.wait_for(state="visible", timeout=10_000)
     assert re.fullmatch(r"-?\d\d:\d\d:\d\d", pacing.inner_text().replace("\n", "").strip())
-    assert speaker.locator(".speaker-controls-time .timer .seconds-value").inner_text().startswith(":")
+    assert (
+        speaker.locator(".speaker-controls-time .timer .seconds-value").inner_text().startswith(":")
+    )
     assert not blocked, f"the speaker view fetched from other hosts: {blocked}"
 
 
