@@ -652,7 +652,8 @@ def demo_page(site, site_dir):
 
 
 def test_demo_starts_at_the_library_defaults(demo_page):
-    from dlact.landscapes import GD_DEMO_DEFAULTS, GD_DEMO_LOSS, gd_iterates
+    from dlact.descent import gd_iterates
+    from dlact.landscapes import GD_DEMO_DEFAULTS, GD_DEMO_LOSS
 
     xs, left = gd_iterates(
         GD_DEMO_LOSS.grad,
@@ -679,7 +680,8 @@ def test_demo_starts_at_the_library_defaults(demo_page):
     ],
 )
 def test_demo_steps_match_the_library(demo_page, learning_rate, start, steps):
-    from dlact.landscapes import GD_DEMO_LOSS, gd_iterates
+    from dlact.descent import gd_iterates
+    from dlact.landscapes import GD_DEMO_LOSS
 
     set_slider(demo_page, "lr", math.log10(learning_rate))
     set_slider(demo_page, "start", start)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dlact import data
+from dlact import data, rawdata
 from dlact.data import DataError
 
 
@@ -178,7 +178,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 def test_download_is_verified_and_kept(stroke_csv, data_home, local_server, monkeypatch):
     root, url = local_server
     shutil.copy(stroke_csv, root / "stroke.csv")
-    monkeypatch.setattr(data, "STROKE_URL", f"{url}/stroke.csv")
+    monkeypatch.setattr(rawdata, "STROKE_URL", f"{url}/stroke.csv")
     path = data.stroke_csv_path()
     assert path == data_home / "raw" / "stroke.csv"
     assert data.sha256_of(path) == data.STROKE_SHA256
@@ -191,7 +191,7 @@ def test_altered_download_is_refused_and_not_kept(
 ):
     root, url = local_server
     shutil.copy(_altered(tmp_path, stroke_csv, "one value changed"), root / "stroke.csv")
-    monkeypatch.setattr(data, "STROKE_URL", f"{url}/stroke.csv")
+    monkeypatch.setattr(rawdata, "STROKE_URL", f"{url}/stroke.csv")
     with pytest.raises(DataError, match="did not match the expected sha256"):
         data.stroke_csv_path()
     assert not (data_home / "raw" / "stroke.csv").exists()
@@ -199,7 +199,7 @@ def test_altered_download_is_refused_and_not_kept(
 
 def test_no_file_and_no_network_names_the_setting_and_url(data_home, monkeypatch):
     # port 9 on localhost: nothing listens there, so the download fails at once
-    monkeypatch.setattr(data, "STROKE_URL", "http://127.0.0.1:9/stroke.csv")
+    monkeypatch.setattr(rawdata, "STROKE_URL", "http://127.0.0.1:9/stroke.csv")
     with pytest.raises(DataError) as info:
         data.load_stroke_splits()
     message = str(info.value)
@@ -419,7 +419,7 @@ def test_a_short_file_is_diagnosed_with_its_rows_and_columns(stroke_csv, data_ho
 
 def test_a_failed_download_can_be_retried(stroke_csv, data_home, local_server, monkeypatch):
     root, url = local_server
-    monkeypatch.setattr(data, "STROKE_URL", f"{url}/stroke.csv")
+    monkeypatch.setattr(rawdata, "STROKE_URL", f"{url}/stroke.csv")
     with pytest.raises(DataError, match=r"download failed \(HTTPError"):
         data.stroke_csv_path()  # not on the server yet
     assert list((data_home / "raw").iterdir()) == []  # nothing half-downloaded left
@@ -455,7 +455,7 @@ def test_iris_columns_are_the_lectures():
 def test_a_data_folder_that_does_not_exist_yet(stroke_csv, local_server, tmp_path, monkeypatch):
     root, url = local_server
     shutil.copy(stroke_csv, root / "stroke.csv")
-    monkeypatch.setattr(data, "STROKE_URL", f"{url}/stroke.csv")
+    monkeypatch.setattr(rawdata, "STROKE_URL", f"{url}/stroke.csv")
     monkeypatch.delenv("DLACT_STROKE_DATA", raising=False)
     home = tmp_path / "not" / "yet"
     monkeypatch.setenv("DLACT_DATA_DIR", str(home))
@@ -521,7 +521,7 @@ def test_the_column_check_guards_a_changed_checksum(stroke_csv, tmp_path, monkey
     """load_stroke_raw checks the columns too: if the pinned checksum were ever changed to
     that of another file, a file without the lecture's columns is still refused."""
     bad = _altered(tmp_path, stroke_csv, "missing column")
-    monkeypatch.setattr(data, "STROKE_SHA256", data.sha256_of(bad))
+    monkeypatch.setattr(rawdata, "STROKE_SHA256", data.sha256_of(bad))
     with pytest.raises(DataError, match=rf"^{re.escape(str(bad))} lacks the column\(s\) bmi\.$"):
         data.load_stroke_raw(bad)
 

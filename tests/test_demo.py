@@ -10,7 +10,8 @@ import textwrap
 import numpy as np
 import pytest
 
-from dlact.landscapes import GD_DEMO_DEFAULTS, GD_DEMO_LOSS, PolynomialLoss, descend
+from dlact.descent import descend
+from dlact.landscapes import GD_DEMO_DEFAULTS, GD_DEMO_LOSS, PolynomialLoss
 from dlact.site import ojs
 from dlact.site.ojs import json_ready, share_with_ojs
 
@@ -143,7 +144,7 @@ def test_to_latex(coefficients, latex):
 
 
 def test_noisy_examples_average_to_the_demo_loss():
-    from dlact.landscapes import noisy_examples
+    from dlact.descent import noisy_examples
 
     a = noisy_examples(n=400, noise=16.0, seed=3)
     assert a.shape == (400,)
@@ -158,7 +159,7 @@ def test_noisy_examples_average_to_the_demo_loss():
 
 
 def test_full_batch_noisy_descent_is_plain_gradient_descent():
-    from dlact.landscapes import noisy_descent, noisy_examples
+    from dlact.descent import noisy_descent, noisy_examples
 
     a = noisy_examples(n=10, noise=5.0, seed=0)
     trace = noisy_descent(GD_DEMO_LOSS, a, 3.0, batch_size=10, learning_rate=0.1, epochs=25)
@@ -169,7 +170,7 @@ def test_full_batch_noisy_descent_is_plain_gradient_descent():
 
 
 def test_single_examples_add_noise_to_each_step():
-    from dlact.landscapes import noisy_descent, noisy_examples
+    from dlact.descent import noisy_descent, noisy_examples
 
     a = noisy_examples(n=10, noise=5.0, seed=0)
     trace = noisy_descent(GD_DEMO_LOSS, a, 3.0, batch_size=1, learning_rate=0.01, epochs=1, seed=2)

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from dlact import gd
+from dlact.descent import descend, gd_iterates, has_diverged
 from dlact.gd import (
     batch_gradient_descent,
     epoch_examples,
@@ -23,7 +24,6 @@ from dlact.gd import (
     minibatch_gradient_descent,
     stochastic_gradient_descent,
 )
-from dlact.landscapes import descend, gd_iterates, has_diverged
 from dlact.linreg import (
     bgd_example_data,
     least_squares_grad,

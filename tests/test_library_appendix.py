@@ -19,7 +19,7 @@ pytest.importorskip(
     "quartodoc", reason="quartodoc is not installed: `make setup` installs requirements.lock"
 )
 
-from dlact.site import apidoc  # noqa: E402 - needs quartodoc
+from dlact.site import apidoc, docstrings  # noqa: E402 - needs quartodoc
 from test_docstrings import PUBLIC  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -98,11 +98,11 @@ def test_a_role_that_names_nothing_is_an_error():
 
 def test_numpydoc_is_read_as_written():
     doc = "Summary.\n\nParameters\n----------\nX : array_like, shape (n, d)\n    Rows.\n"
-    (title, body), (section, items) = apidoc.split_sections(doc)
+    (title, body), (section, items) = docstrings.split_sections(doc)
     assert (title, body, section) == ("", "Summary.", "Parameters")
-    (item,) = apidoc.split_items(items, named=True)
+    (item,) = docstrings.split_items(items, named=True)
     assert (item.names, item.type, item.description) == ("X", "array_like, shape (n, d)", "Rows.")
-    blocks = apidoc.doctest_blocks(">>> f()  # doctest: +SKIP\n1\n\nThen:\n\n>>> g()\n2")
+    blocks = docstrings.doctest_blocks(">>> f()  # doctest: +SKIP\n1\n\nThen:\n\n>>> g()\n2")
     assert blocks == [("code", ">>> f()\n1"), ("text", "Then:"), ("code", ">>> g()\n2")]
 
 

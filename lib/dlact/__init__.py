@@ -3,7 +3,8 @@
 Two rooms. The teaching API, what the chapters import, is the modules here,
 each named by what it holds:
 
-``data``        the stroke and iris data, checked and split
+``data``        the stroke and iris data, split and preprocessed
+``rawdata``     the raw stroke CSV: found, checksummed, downloaded
 ``models``      the lecture's two networks
 ``backend``     which Keras backend runs them
 ``maths``       activations, their derivatives, a dense layer
@@ -12,7 +13,8 @@ each named by what it holds:
 ``gd``          batch, stochastic and mini-batch gradient descent
 ``schedules``   learning-rate schedules
 ``trace``       the record of a gradient-descent run
-``landscapes``  losses of one parameter, and gradient descent on them
+``landscapes``  losses of one parameter: the demo's curve, the pitfalls landscape
+``descent``     gradient descent on a given function, no data
 ``toydata``     seeded synthetic data for the optimisation figures
 ``figures``     the figures, drawing what the modules above compute
 ``style``       the plot style for the book and the slides

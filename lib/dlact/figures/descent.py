@@ -1,6 +1,6 @@
 """Gradient descent on a loss of one parameter, drawn for several learning rates.
 
-The paths are computed by :func:`dlact.landscapes.gd_iterates`; this module only
+The paths are computed by :func:`dlact.descent.gd_iterates`; this module only
 draws them on the loss curve.
 """
 
@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ..landscapes import gd_iterates
+from ..descent import gd_iterates
 from ._axes import (
     axes_list,
     check_callable,

@@ -6,8 +6,11 @@ its top where it runs:
 
 ``build``       the build's steps (``make site``, ``make retrain``, ``make pdf``, ``make api``)
 ``apidoc``      by hand (``make api``): the book's appendix on the library, from its docstrings
+``docstrings``  by hand (``make api``): numpydoc read as written, links between entries
 ``freeze``      before a render: re-execute documents whose inputs changed
 ``postrender``  after a render: offline and accessibility fixes to the HTML
+``webfix``      after a render: the HTML fixes the web's checkers ask for
+``prune``       after a render: remove deployed files that no page loads
 ``fitcache``    in the kernel: train each model once per build
 ``results``     in the kernel: record a computed value
 ``claims``      in the kernel: check the sentences about recorded values
@@ -15,4 +18,6 @@ its top where it runs:
 ``display``     in the kernel: listings and worked equations as Markdown
 ``ojs``         in the kernel: hand values to the page's Observable JS
 ``qmd``         anywhere: read the Quarto sources (cells, includes, inline code)
+``sitecheck``   after a build (``make check-site``): Nu, workflow, PDF and size checks
+``lighthouse``  after a build (``make check-site``): Lighthouse on the served site
 """
