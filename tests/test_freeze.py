@@ -18,7 +18,9 @@ def project(tmp_path, monkeypatch):
     (root / "chapters").mkdir(parents=True)
     (root / "slides").mkdir()
     (root / "lib" / "pkg").mkdir(parents=True)
-    (root / "chapters" / "_part.qmd").write_text("## A\n\n```{python}\nx = 1\n```\n\nProse.\n")
+    (root / "chapters" / "_part.qmd").write_text(
+        "## A\n\n```{python}\nfrom pkg import mod\nx = 1\n```\n\nProse.\n"
+    )
     (root / "chapters" / "one.qmd").write_text(
         "---\ntitle: One\n---\n\n{{< include _part.qmd >}}\n"
     )
@@ -174,7 +176,8 @@ def test_the_check_lists_each_stale_document_on_a_line(project, capsys):
     (project / "requirements.lock").write_text("keras==4\n")
     assert freeze.main(["--check"], project) == 1
     reason = (
-        "its sources, an included partial, lib/, the pinned packages or the Keras backend changed"
+        "its sources, an included partial, the library code its cells run, the pinned packages "
+        "or the Keras backend changed"
     )
     assert capsys.readouterr().err.startswith(
         f"Frozen results are out of date:\n  chapters/one.qmd: {reason}\n"
@@ -189,7 +192,42 @@ def test_a_project_without_a_lock_file(project):
     (project / "requirements.lock").unlink()
     _freeze_all(project)
     assert stale_names(project) == []
-    assert freeze.shared_inputs(project) == [project / "lib" / "pkg" / "mod.py"]
+    assert freeze.shared_inputs(project) == []
+    doc = project / "chapters" / "one.qmd"
+    assert freeze.library_inputs(doc, project) == [project / "lib" / "pkg" / "mod.py"]
+
+
+def test_a_module_no_cell_reaches_does_not_count(project):
+    """The build's own modules (render, post-render fixes, checkers) never run in a cell."""
+    build = project / "lib" / "pkg" / "build.py"
+    build.write_text("def render():\n    return 1\n")
+    _freeze_all(project)
+    build.write_text("def render():\n    return 2\n")
+    assert stale_names(project) == []
+
+
+def test_modules_imported_by_imported_modules_count_lazily_and_relatively_too(project):
+    lib = project / "lib" / "pkg"
+    (lib / "__init__.py").write_text("")
+    (lib / "mod.py").write_text("def f():\n    from .helper import g\n    return g()\n")
+    (lib / "helper.py").write_text("from pkg.deep import h\n\ndef g():\n    return h()\n")
+    (lib / "deep.py").write_text("def h():\n    return 1\n")
+    _freeze_all(project)
+    doc = project / "chapters" / "one.qmd"
+    reached = {p.name for p in freeze.library_inputs(doc, project)}
+    assert reached == {"__init__.py", "mod.py", "helper.py", "deep.py"}
+    (lib / "deep.py").write_text("def h():\n    return 2\n")
+    assert stale_names(project) == ["chapters/one.qmd", "slides/deck.qmd"]
+
+
+def test_the_lectures_cells_reach_the_teaching_api_but_not_the_build():
+    root = freeze.ROOT
+    deck = root / "slides" / "lecture.qmd"
+    reached = {p.relative_to(root / "lib").as_posix() for p in freeze.library_inputs(deck, root)}
+    assert {"dlact/data.py", "dlact/rawdata.py", "dlact/gd.py", "dlact/site/fitcache.py"} <= reached
+    assert {"dlact/figures/descent.py", "dlact/schedules.py", "dlact/notebook.py"} <= reached
+    build_only = {"build", "postrender", "webfix", "prune", "sitecheck", "lighthouse", "apidoc"}
+    assert not {f"dlact/site/{name}.py" for name in build_only} & reached
 
 
 def test_index_with_code_is_an_executable_document(project):

@@ -11,8 +11,9 @@ its results:
 * the document and every file it includes, and the claims files of those
   (``_binary.claims.yml`` beside ``_binary.qmd``: the checks run when the
   cells do, so an edited claim must be checked against the results again);
-* the ``dlact`` library's code (its syntax trees: comments and docstrings
-  do not count);
+* the code of the library modules its cells can run: those they import, and
+  what those import, at any depth (their syntax trees: comments and
+  docstrings do not count; a module only the build runs does not count);
 * ``requirements.lock`` (the package versions);
 * the Keras backend.
 
@@ -31,6 +32,7 @@ import ast
 import hashlib
 import json
 import os
+import re
 import shutil
 import sys
 from dataclasses import dataclass
@@ -101,11 +103,80 @@ def _digest(paths: list[Path], root: Path) -> str:
     return h.hexdigest()
 
 
+def library_modules(root: Path = ROOT) -> dict[str, Path]:
+    """Every module under ``lib/`` by its dotted name (a package by its ``__init__.py``)."""
+    modules = {}
+    for path in sorted((root / "lib").rglob("*.py")):
+        parts = path.relative_to(root / "lib").with_suffix("").parts
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        if parts:
+            modules[".".join(parts)] = path
+    return modules
+
+
+#: ``import a.b`` and ``from a.b import c`` in a cell (cells may hold IPython syntax).
+_CELL_IMPORT = re.compile(
+    r"^\s*(?:from\s+([\w.]+)\s+import\s+([\w\s,()]+)|import\s+([\w.]+))", re.M
+)
+
+
+def _named_modules(names: set[str], modules: dict[str, Path]) -> set[str]:
+    """The library modules that importing ``names`` runs: each one and its packages."""
+    found = set()
+    for name in names:
+        parts = name.split(".")
+        found |= {p for i in range(1, len(parts) + 1) if (p := ".".join(parts[:i])) in modules}
+    return found
+
+
+def _imports_of_module(name: str, path: Path) -> set[str]:
+    """Every name a module imports, at its top or inside a function (lazily)."""
+    package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, *([node.module] if node.module else [])])
+            names |= {base} | {f"{base}.{alias.name}" for alias in node.names}
+    return names
+
+
+def library_inputs(doc: Path, root: Path = ROOT) -> list[Path]:
+    """The library modules ``doc``'s cells can run: those its code imports, and what
+    those import in turn, at any depth, found in their syntax trees.
+
+    A module of the build that no cell reaches (the render, the post-render
+    fixes, the site's checkers) does not make the results stale.
+    """
+    from dlact.site.qmd import Cell, read_blocks
+
+    modules = library_modules(root)
+    code = "\n".join(
+        block.source if isinstance(block, Cell) else block.expr for block in read_blocks(doc)
+    )
+    names = set()
+    for m in _CELL_IMPORT.finditer(code):
+        if m.group(3):
+            names.add(m.group(3))
+        else:
+            imported = m.group(2).replace("(", " ").replace(")", " ").replace(",", " ").split()
+            names |= {m.group(1)} | {f"{m.group(1)}.{n}" for n in imported}
+    todo, reached = _named_modules(names, modules), set()
+    while todo:
+        name = todo.pop()
+        reached.add(name)
+        todo |= _named_modules(_imports_of_module(name, modules[name]), modules) - reached
+    return sorted(modules[name] for name in reached)
+
+
 def shared_inputs(root: Path = ROOT) -> list[Path]:
-    """Inputs common to every document: the library and the pinned packages."""
-    lib = sorted((root / "lib").rglob("*.py"))
-    lock = [root / "requirements.lock"] if (root / "requirements.lock").is_file() else []
-    return lib + lock
+    """Inputs common to every document: the pinned packages."""
+    return [root / "requirements.lock"] if (root / "requirements.lock").is_file() else []
 
 
 def backend() -> str:
@@ -121,7 +192,7 @@ def document_hash(doc: Path, root: Path = ROOT) -> str:
     files = included_files(doc)
     claims = [c for f in files if (c := f.with_name(f.stem + ".claims.yml")).is_file()]
     own = _digest(files + claims, root)
-    shared = _digest(shared_inputs(root), root)
+    shared = _digest(library_inputs(doc, root) + shared_inputs(root), root)
     return hashlib.sha256(f"{own}:{shared}:{backend()}".encode()).hexdigest()
 
 
@@ -167,7 +238,7 @@ def find_stale(root: Path = ROOT) -> tuple[list[Stale], dict[str, str]]:
             stale.append(
                 Stale(
                     doc,
-                    "its sources, an included partial, lib/, the pinned "
+                    "its sources, an included partial, the library code its cells run, the pinned "
                     "packages or the Keras backend changed",
                 )
             )
