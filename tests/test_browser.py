@@ -458,9 +458,26 @@ SURVEY_JS = """(tolerance) => {
         }
     };
     walk(slide);
+    // How far down the content reaches (a share of the slide's height), and the
+    // smallest code on the slide in pixels of the screen.
+    let bottom = 0;
+    for (const el of slide.querySelectorAll('*')) {
+        if (el.closest('aside.notes, script, style, template')) continue;
+        const r = el.getBoundingClientRect();
+        if (r.width === 0 || r.height === 0) continue;
+        const cs = getComputedStyle(el);
+        if (cs.visibility === 'hidden') continue;
+        bottom = Math.max(bottom, (r.bottom - box.top) / scale);
+    }
+    const code = [...slide.querySelectorAll('pre')]
+        .filter(el => el.getBoundingClientRect().height > 0)
+        .map(el => parseFloat(getComputedStyle(el).fontSize) * scale);
     return {
         title: slideTitle(slide),
         classes: [...slide.classList],
+        id: slide.id,
+        fill: bottom / H,
+        code_px: code.length ? Math.min(...code) : null,
         problems,
         images: [...slide.querySelectorAll('img')].map(img => ({
             src: img.getAttribute('src') || img.getAttribute('data-src') || '',
@@ -541,6 +558,29 @@ def test_every_slide_fits(slides):
     assert not offending, (
         f"{len(offending)} of {len(slides)} slides do not fit {WIDTH}x{HEIGHT}:\n{message}"
     )
+
+
+#: Slides that are meant to be sparse: the title, the outlines, a part's title.
+SPARSE_SLIDES = ("title-slide", "outline", "level1")
+
+
+def test_no_slide_is_nearly_empty(slides):
+    """Every content slide fills at least a third of its height: merge or enlarge the rest."""
+    sparse = [
+        f"{label(s)}: content reaches {s['fill']:.0%} of the height"
+        for s in slides
+        if s["fill"] < 1 / 3 and not {s["id"], *s["classes"]} & set(SPARSE_SLIDES)
+    ]
+    assert not sparse, "slides less than a third full:\n" + "\n".join(sparse)
+
+
+def test_code_is_readable_from_the_back_of_the_room(slides):
+    """Code and its output at least 20 px on a 1280x720 screen, on every slide."""
+    assert any(s["code_px"] for s in slides), "no code found in the deck"
+    small = [
+        f"{label(s)}: {s['code_px']:.1f} px" for s in slides if s["code_px"] and s["code_px"] < 20
+    ]
+    assert not small, "code smaller than 20 px:\n" + "\n".join(small)
 
 
 def test_every_deck_image_loads(slides):
@@ -843,7 +883,7 @@ def test_internal_links_and_cross_references_resolve(site_dir, parsed_site):
                 target = target / "index.html"
             where = f"{page}: <{tag}> {raw}"
             if not target.is_file():
-                if target == site_dir / "slides" / "lecture.pdf":
+                if target.parent == site_dir / "slides" and target.suffix == ".pdf":
                     not_built.append(where)
                 else:
                     broken.append(f"{where} -> {target.relative_to(site_dir)} does not exist")
@@ -859,7 +899,7 @@ def test_internal_links_and_cross_references_resolve(site_dir, parsed_site):
                 broken.append(f"{where} -> no id {fragment!r} in {target.relative_to(site_dir)}")
     assert not broken, f"{len(broken)} broken internal links:\n" + "\n".join(sorted(set(broken)))
     if not_built:
-        print("links to slides/lecture.pdf, which `make pdf` builds:", *not_built, sep="\n  ")
+        print("links to the deck's PDFs, which `make pdf` builds:", *not_built, sep="\n  ")
 
 
 def test_no_external_links_to_cdns(site_dir, parsed_site):
@@ -1532,3 +1572,53 @@ def test_a_phone_gets_the_scroll_view_offline(offline_context, base_url):
     page.wait_for_timeout(500)
     assert page.evaluate("Reveal.getIndices().h") > 0, "scrolling did not move through the deck"
     assert not blocked, f"the deck fetched from other hosts: {blocked}"
+
+
+def test_chalkboard_draws_offline(offline_context, base_url):
+    """The lecturer presses B: a blackboard served with the deck, and chalk that draws."""
+    open_context, blocked = offline_context
+    page = open_context(viewport={"width": WIDTH, "height": HEIGHT}).new_page()
+    failed: list[str] = []
+    loaded: list[str] = []
+
+    def response(resp):
+        if resp.status >= 400 and not _is_favicon(resp.url):
+            failed.append(f"{resp.url}: HTTP {resp.status}")
+        elif "chalkboard/" in resp.url:
+            loaded.append(urlsplit(resp.url).path.split("chalkboard/", 1)[1])
+
+    page.on("response", response)
+    page.on("requestfailed", lambda r: failed.append(f"{r.url}: {r.failure}"))
+    page.goto(f"{base_url}/{DECK}#/sec-binary-model", wait_until="load")
+    page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=20_000)
+    assert page.evaluate("Reveal.hasPlugin('RevealChalkboard')"), "the chalkboard is not loaded"
+    page.keyboard.press("b")
+    page.wait_for_function(
+        "(() => { const b = document.getElementById('chalkboard');"
+        " return b && getComputedStyle(b).visibility === 'visible'"
+        " && parseFloat(getComputedStyle(b).opacity) > 0.9; })()",
+        timeout=10_000,
+    )
+    canvas = page.locator("#chalkboard canvas").first
+    box = canvas.bounding_box()
+    x, y = box["x"] + box["width"] / 3, box["y"] + box["height"] / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for step in range(1, 21):
+        page.mouse.move(x + 15 * step, y + 5 * step)
+    page.mouse.up()
+    ink = page.evaluate(
+        """() => {
+            const c = document.querySelector('#chalkboard canvas');
+            const data = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            let n = 0;
+            for (let i = 3; i < data.length; i += 4) if (data[i] > 0) n++;
+            return n;
+        }"""
+    )
+    assert ink > 100, f"drawing on the chalkboard left {ink} pixels of chalk"
+    page.wait_for_timeout(300)
+    assert "img/blackboard.png" in loaded, f"the board's background was not loaded: {loaded}"
+    assert not failed, f"the chalkboard's files failed to load: {failed}"
+    assert not blocked, f"the chalkboard fetched from other hosts: {blocked}"
+    page.keyboard.press("b")
