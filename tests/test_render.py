@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -386,6 +387,42 @@ def test_every_deck_pdf_page_has_ink_below_its_title(render_log, tmp_path):
         if (body < 200).mean() < 0.003:
             blank.append(png.stem.split("-")[-1])
     assert not blank, f"deck PDF pages with nothing below the title: {blank}"
+
+
+def test_handout_has_each_slide_with_its_notes_under_it(render_log):
+    """One page per slide, in the deck's order, each slide's notes on its own page."""
+    deck, handout = SITE / "slides" / "lecture.pdf", SITE / "slides" / "lecture-handout.pdf"
+    if not handout.is_file() or not deck.is_file():
+        pytest.skip("the deck's PDFs were not built (they need chromium)")
+    from bs4 import BeautifulSoup
+
+    slides_pages, handout_pages = pdf_pages(deck), pdf_pages(handout)
+    assert len(handout_pages) == len(slides_pages), "the handout has a page per slide"
+    soup = BeautifulSoup(
+        (SITE / "slides" / "lecture.html").read_text(encoding="utf-8"), "html.parser"
+    )
+    sections = [s for s in soup.select("div.slides section") if not s.select("section")]
+    # letters and digits only (maths' italic letters as plain ones): line breaks,
+    # hyphens and spacing differ between HTML and PDF
+    words = lambda text: re.sub(r"[^0-9a-z]", "", unicodedata.normalize("NFKC", text).lower())  # noqa: E731
+    for annotation in soup.select("annotation"):  # a formula's TeX source, not printed
+        annotation.decompose()
+    assert len(sections) == len(slides_pages) - 1  # pdftotext ends the last page with a \f
+    checked = 0
+    for number, section in enumerate(sections):
+        notes = section.select_one("aside.notes")
+        if notes is None:
+            continue
+        first = words(notes.get_text(" "))[:30]
+        page = words(handout_pages[number])
+        title = section.find(["h1", "h2"])
+        assert title is None or words(title.get_text(" "))[:15] in page, (
+            f"handout page {number + 1} is not the slide {title.get_text()!r}"
+        )
+        assert first in page, f"handout page {number + 1} lacks its notes {first!r}"
+        assert words(slides_pages[number]).find(first) == -1, "the deck's PDF has no notes"
+        checked += 1
+    assert checked > 50, f"only {checked} slides with notes were found"
 
 
 # --------------------------------------------------------------------------

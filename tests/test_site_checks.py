@@ -10,7 +10,8 @@ of theirs the project fixed:
 * no deployed file is one the prune removes (source maps, unused reveal.js
   plugins and builds, the deck's second OJS runtime), and every file of the
   deck's and the book's libraries is named by some page, stylesheet or script;
-* the deck's PDF is tagged, has a language and one bookmark per slide title.
+* the deck's PDF and its handout are tagged, have a language and one bookmark
+  per slide title, grouped under one per part.
 
 The first group (the functions of ``dlact.site.webfix`` and ``prune``) needs
 nothing built. The rest use the site rendered once per session (the
@@ -20,9 +21,11 @@ test skips without the deck's PDF (Chromium) or poppler.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -176,6 +179,48 @@ def test_prune_removes_what_no_page_loads(tmp_path):
     assert prune.leftovers(site) == []
 
 
+def test_prune_keeps_what_a_loaded_plugin_loads(tmp_path):
+    """The chalkboard's script fetches its pens' images and its stylesheet the icon
+    fonts: the deck's HTML names neither, and the prune must keep both (offline)."""
+    plugin = tmp_path / "slides" / "deck_files" / "libs" / "revealjs" / "plugin" / "chalkboard"
+    files = {
+        "plugin.js": "var a = path + 'img/sponge.png'; var b = 'url(' + path + 'img/chalk-white.png), auto';",
+        "plugin.yml": "name: RevealChalkboard",
+        "style.css": ".x{}",
+        "img/sponge.png": "png",
+        "img/chalk-white.png": "png",
+        "img/unused.png": "png",
+        "font-awesome/css/all.css": (
+            "src:url(../webfonts/fa.eot);src:url(../webfonts/fa.woff2) format('woff2'),"
+            'url("../webfonts/fa.ttf") format("truetype"),url(../webfonts/fa.svg#fa)'
+        ),
+        "font-awesome/css/brands.css": "src:url(../webfonts/fb.woff2)",
+        "font-awesome/webfonts/fa.eot": "f",
+        "font-awesome/webfonts/fa.woff2": "f",
+        "font-awesome/webfonts/fa.ttf": "f",
+        "font-awesome/webfonts/fa.svg": "f",
+        "font-awesome/webfonts/fb.woff2": "f",
+    }
+    for name, text in files.items():
+        (plugin / name).parent.mkdir(parents=True, exist_ok=True)
+        (plugin / name).write_text(text)
+    (tmp_path / "slides" / "deck.html").write_text(
+        '<link href="deck_files/libs/revealjs/plugin/chalkboard/font-awesome/css/all.css">'
+        '<link href="deck_files/libs/revealjs/plugin/chalkboard/style.css">'
+        '<script src="deck_files/libs/revealjs/plugin/chalkboard/plugin.js"></script>'
+    )
+    prune.prune(tmp_path)
+    left = sorted(p.relative_to(plugin).as_posix() for p in plugin.rglob("*") if p.is_file())
+    assert left == [
+        "font-awesome/css/all.css",
+        "font-awesome/webfonts/fa.woff2",
+        "img/chalk-white.png",
+        "img/sponge.png",
+        "plugin.js",
+        "style.css",
+    ]
+
+
 def test_every_book_page_and_the_deck_has_a_written_description():
     book = yaml.safe_load((ROOT / "_quarto-book.yml").read_text())["book"]
     chapters = [c for c in book["chapters"] + book.get("appendices", []) if isinstance(c, str)]
@@ -271,19 +316,87 @@ def test_every_library_file_is_named_by_the_site(site):
     assert not unnamed, f"deployed files nothing names: {unnamed}"
 
 
+PRINT_WITH_PART_BOOKMARKS = """
+import sys
+from playwright.sync_api import sync_playwright
+from dlact.site.build import PART_BOOKMARKS
+chromium, html, pdf = sys.argv[1:4]
+with sync_playwright() as p:
+    browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+    page = browser.new_page()
+    page.set_content(open(html, encoding="utf-8").read())
+    page.evaluate(PART_BOOKMARKS)
+    page.pdf(path=pdf, tagged=True, outline=True)
+    browser.close()
+"""
+
+
+def test_pdf_outline_reads_chromiums_bookmarks_as_a_tree(tmp_path):
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("no chromium (Debian: `apt-get install chromium`) to print a PDF with")
+    from dlact.site.pdfcheck import pdf_outline
+
+    html = tmp_path / "deck.html"
+    html.write_text(
+        '<html lang="en"><body><div class="reveal"><h1>Title é</h1>'
+        '<section class="outline"><h2>Lecture outline</h2><ul><li><strong>One</strong></li>'
+        "<li>Two</li></ul></section><section><h2>Slide (a)</h2></section>"
+        '<section class="outline"><h2>Lecture outline</h2><ul><li>One</li>'
+        "<li><strong>Two</strong></li></ul></section><section><h2>Slide b</h2></section>"
+        "</div></body></html>",
+        encoding="utf-8",
+    )
+    # in its own process: the browser tests may hold Playwright's loop in this one
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            PRINT_WITH_PART_BOOKMARKS,
+            chromium,
+            str(html),
+            str(tmp_path / "t.pdf"),
+        ],
+        check=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "lib")},
+        timeout=120,
+    )
+    assert pdf_outline(tmp_path / "t.pdf") == [
+        (0, "Title é"),
+        (0, "Part 1: One"),
+        (1, "Lecture outline"),
+        (1, "Slide (a)"),
+        (0, "Part 2: Two"),
+        (1, "Lecture outline"),
+        (1, "Slide b"),
+    ]
+
+
 @pytest.mark.render
-def test_deck_pdf_is_tagged_with_language_and_bookmarks(site):
-    pdf = site / "slides" / "lecture.pdf"
+@pytest.mark.parametrize("name", ["lecture.pdf", "lecture-handout.pdf"])
+def test_deck_pdfs_are_tagged_with_language_and_bookmarks_by_part(site, name):
+    pdf = site / "slides" / name
     if not pdf.is_file():
-        pytest.skip("no deck PDF (it is printed by Chromium: install chromium, then `make pdf`)")
+        pytest.skip(f"no {name} (it is printed by Chromium: install chromium, then `make pdf`)")
     if shutil.which("pdfinfo") is None:
         pytest.skip("pdfinfo is not installed (Debian: poppler-utils): the PDF checks need it")
-    from dlact.site.sitecheck import pdf_language_and_bookmarks
+    from dlact.site.pdfcheck import pdf_language_and_bookmarks, pdf_outline
 
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
-    assert re.search(r"^Tagged:\s+yes", info, re.M), "the deck's PDF is not tagged"
+    assert re.search(r"^Tagged:\s+yes", info, re.M), f"{name} is not tagged"
     lang, bookmarks = pdf_language_and_bookmarks(pdf)
     assert lang == "en-GB"
     deck = (site / "slides" / "lecture.html").read_text(encoding="utf-8")
     titles = re.findall(r"<h2[^>]*>", deck)
     assert bookmarks >= len(titles) + 1, f"{bookmarks} bookmarks for {len(titles)} slide titles"
+    parts = yaml.safe_load((ROOT / "slides" / "lecture.qmd").read_text().split("---")[1])["parts"]
+    outline = pdf_outline(pdf)
+    top = [title for depth, title in outline if depth == 0]
+    assert [t for t in top if t.startswith("Part ")] == [
+        f"Part {i}: {part}" for i, part in enumerate(parts, start=1)
+    ]
+    # each part's bookmarks hold its slides: at least its outline slide and three more
+    starts = [i for i, (depth, title) in enumerate(outline) if title.startswith("Part ")]
+    for begin, end in zip(starts, [*starts[1:], len(outline)], strict=True):
+        inside = [d for d, _ in outline[begin + 1 : end] if d >= 1]
+        assert len(inside) >= 4, f"{outline[begin][1]} holds {len(inside)} bookmarks"

