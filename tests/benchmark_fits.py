@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT / "lib"))
 
 from dlact.backend import DEFAULT_BACKEND, SUPPORTED_BACKENDS  # noqa: E402
 from dlact.site.claims import MODE_ENV_VAR, read_outcomes  # noqa: E402
+from dlact.site.fastfit import ENV_VAR as FAST_ENV_VAR  # noqa: E402
 from dlact.site.fitcache import LOG_ENV_VAR  # noqa: E402
 from dlact.site.qmd import Cell, read_blocks, to_notebook  # noqa: E402
 from dlact.site.results import RESULTS_ENV_VAR  # noqa: E402
@@ -98,6 +99,8 @@ def run_chapter(chapter: Path, backend: str, log: Path, results: Path) -> float:
             LOG_ENV_VAR: str(log),
             RESULTS_ENV_VAR: str(results),
             MODE_ENV_VAR: "report",
+            # the build's speed-up (dlact.site.fastfit) unless the caller turned it off
+            FAST_ENV_VAR: os.environ.get(FAST_ENV_VAR, "1"),
         }
     )
     os.environ.pop("DLACT_FIT_CACHE", None)

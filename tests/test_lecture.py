@@ -11,7 +11,9 @@ with the fit cache warm, which must change no output at all.
 
 from __future__ import annotations
 
+import ast
 import copy
+import json
 import re
 from pathlib import Path
 
@@ -22,7 +24,8 @@ import yaml
 
 from dlact.site import checks
 from dlact.site.claims import MODE_ENV_VAR, all_claims, read_outcomes
-from dlact.site.qmd import to_notebook
+from dlact.site.fastfit import ENV_VAR as FAST_ENV_VAR
+from dlact.site.qmd import Cell, read_blocks, to_notebook
 from dlact.site.results import RESULTS_ENV_VAR, read_results
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,6 +45,7 @@ def lecture_env(tmp_path_factory, stroke_csv, fit_cache):
         mp.setenv("DLACT_STROKE_DATA", str(stroke_csv))
         mp.setenv("DLACT_FIT_CACHE", str(fit_cache))  # empty at first: every model trains
         mp.setenv(MODE_ENV_VAR, "report")  # list every contradicted claim, then fail below
+        mp.delenv(FAST_ENV_VAR, raising=False)  # one step per call: the frozen results compare
         yield folder
 
 
@@ -82,6 +86,69 @@ def test_chapter_executes(name, lecture_env, cold_runs):
         o.get("output_type") != "error" for c in notebook.cells for o in c.get("outputs", [])
     )
     cold_runs[name] = notebook
+
+
+#: What may differ between two runs of the same cell: how long it took.
+DURATION = re.compile(r"\b\d+(?:\.\d+)?\s?(?:ms|us|µs|s)(?:/step)?\b")
+#: Markdown's escapes of punctuation (``5\.1%``), undone to compare with printed text.
+ESCAPED = re.compile(r"\\([^\w\s])")
+
+
+def printed(notebook, hidden: set[str]) -> list[tuple[str, str]]:
+    """What each shown cell printed or returned as text, and each inline value, durations
+    masked; ``hidden``: the origins of cells whose outputs the page does not show."""
+    found = []
+    for cell in notebook.cells:
+        origin = cell.metadata.get("origin", "?")
+        inline = "_dlact_check_inline" in cell.source
+        if origin in hidden:
+            continue
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "stream" and output.get("name") == "stdout":
+                text = output["text"]
+            elif "text/plain" in output.get("data", {}) and not (
+                {"text/html", "text/markdown", "image/png"} & set(output["data"])
+            ):
+                text = output["data"]["text/plain"]
+                if text.startswith("<") and text.endswith(">"):
+                    continue  # an object's repr (a figure's), which Quarto does not show
+                if inline:
+                    text = ast.literal_eval(text) if text[:1] in "'\"" else text
+            else:
+                continue
+            for line in DURATION.sub("<time>", text).splitlines():
+                if line.strip():
+                    found.append((origin, line.rstrip()))
+    return found
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", book_files())
+def test_printed_outputs_match_the_frozen_results(name, cold_runs):
+    """The build executes the lecture with several training steps per call on JAX
+    (dlact.site.fastfit); this session ran it with one. Every line a cell printed here,
+    and every inline value, must be in the frozen results the build wrote."""
+    if name not in cold_runs:
+        pytest.skip(f"{name} did not execute in this session")
+    frozen = ROOT / "_freeze" / Path(name).with_suffix("") / "execute-results" / "html.json"
+    if not frozen.is_file():
+        pytest.skip(f"{name} has no frozen results")
+    markdown = json.loads(frozen.read_text())["result"]["markdown"]
+    markdown = DURATION.sub("<time>", markdown + "\n" + ESCAPED.sub(r"\1", markdown))
+    hidden = {
+        b.origin
+        for b in read_blocks(ROOT / name)
+        if isinstance(b, Cell) and False in (b.options.get("include"), b.options.get("output"))
+    }
+    missing = [
+        f"{origin}: {line}"
+        for origin, line in printed(cold_runs[name], hidden)
+        if line not in markdown
+    ]
+    assert not missing, (
+        f"printed here but not in {frozen.relative_to(ROOT)} (stale? `make retrain`):\n"
+        + "\n".join(missing[:40])
+    )
 
 
 @pytest.mark.slow

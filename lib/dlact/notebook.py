@@ -47,6 +47,8 @@ def setup_notebook(
     Also routes ``model.fit`` through :mod:`dlact.site.fitcache`: every fit records
     its wall time, and when the build sets ``DLACT_FIT_CACHE`` a model trained
     by one output (the book) is restored, not retrained, by the other (the deck).
+    When the build sets ``DLACT_FAST_FIT=1``, fits on JAX run several steps per
+    call into compiled code, with the same results (:mod:`dlact.site.fastfit`).
 
     Call it once, first, before importing Keras.  Also sets pandas to print
     short previews of long tables (a slide is 1280 x 720 and the book's
@@ -81,13 +83,14 @@ def setup_notebook(
     import pandas as pd
 
     from dlact.backend import choose_backend
-    from dlact.site import fitcache
+    from dlact.site import fastfit, fitcache
     from dlact.style import use_style
 
     chosen = choose_backend(backend)
     import keras
 
     keras.utils.set_random_seed(seed)
+    fastfit.enable()  # only when the build asks: DLACT_FAST_FIT=1
     cache = fitcache.enable()
     style_name = use_style(style)
 

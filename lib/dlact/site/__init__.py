@@ -12,6 +12,7 @@ its top where it runs:
 ``webfix``      after a render: the HTML fixes the web's checkers ask for
 ``prune``       after a render: remove deployed files that no page loads
 ``fitcache``    in the kernel: train each model once per build
+``fastfit``     in the kernel: several training steps per call on JAX, the same numbers
 ``results``     in the kernel: record a computed value
 ``claims``      in the kernel: check the sentences about recorded values
 ``checks``      after a build: report every contradicted claim

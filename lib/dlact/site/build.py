@@ -84,7 +84,9 @@ def render(
     """
     if profile not in PROFILES:
         raise ValueError(f"Unknown profile {profile!r}; the profiles are {', '.join(PROFILES)}.")
-    extra = {}
+    # several training steps per call on JAX, the same numbers (dlact.site.fastfit);
+    # DLACT_FAST_FIT=0 trains one step per call
+    extra = {"DLACT_FAST_FIT": os.environ.get("DLACT_FAST_FIT", "1")}
     if fit_cache is not None:
         extra["DLACT_FIT_CACHE"] = str(fit_cache)
     if results is not None:
