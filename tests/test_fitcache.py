@@ -135,6 +135,8 @@ def _changed(change, X, y, monkeypatch):
         compile_args |= {
             "optimizer": {"optimizer": "sgd"},
             "learning rate": {"optimizer": keras.optimizers.Adam(0.01)},
+            # the same optimiser and rate: only its configuration tells them apart
+            "an optimiser setting": {"optimizer": keras.optimizers.Adam(beta_1=0.8)},
             "loss": {"loss": keras.losses.SparseCategoricalCrossentropy(ignore_class=2)},
             "metrics": {"metrics": ["accuracy"]},
         }[what]
@@ -197,6 +199,7 @@ CHANGES = [
     "initial weights: one weight",
     "compile: optimizer",
     "compile: learning rate",
+    "compile: an optimiser setting",
     "compile: loss",
     "compile: metrics",
     *(
@@ -394,13 +397,23 @@ def test_disable_restores_keras_fit(tmp_path):
     assert not hasattr(keras.Model, fitcache._ORIGINAL_FIT)
 
 
-def test_the_wrapped_fit_reads_like_keras_fit(cache):
+def test_the_wrapped_fit_reads_like_keras_fit(tmp_path):
     """help(model.fit) and its signature in a notebook are Keras's."""
     import keras
 
-    original = getattr(keras.Model, fitcache._ORIGINAL_FIT)
-    assert keras.Model.fit.__doc__ == original.__doc__
-    assert inspect.signature(keras.Model.fit) == inspect.signature(original)
+    original = keras.Model.fit
+    fitcache.enable(tmp_path)
+    try:
+        assert keras.Model.fit is not original
+        assert keras.Model.fit.__doc__ == original.__doc__
+        assert inspect.signature(keras.Model.fit) == inspect.signature(original)
+    finally:
+        fitcache.disable()
+    fitcache.enable()  # without a folder too
+    try:
+        assert keras.Model.fit.__doc__ == original.__doc__
+    finally:
+        fitcache.disable()
 
 
 def _schedule_model(seed=3):
@@ -765,3 +778,60 @@ print(fitcache.fit_key(net(), (X, y), kwargs))
     kwargs |= {"class_weight": {0: 1.0, 1: 10.0, 2: 1.0}, "validation_data": None}
     kwargs["callbacks"].append(keras.callbacks.LambdaCallback(on_train_end=print))
     assert fitcache.fit_key(model, args, kwargs) == result.stdout.strip()
+
+
+def test_a_callbacks_private_attributes_are_not_its_state():
+    """A callback's state is its public attributes; private ones are Keras's own
+    bookkeeping (or the callback's), not what the fit left for later cells."""
+    import keras
+
+    class Counting(keras.callbacks.Callback):
+        def __init__(self):
+            super().__init__()
+            self.seen = 3
+            self._cursor = 7
+            self._trace = np.zeros(2)
+
+    state = fitcache._callback_state(Counting())
+    assert state == {"seen": 3, "params": None}  # Keras sets params: public
+
+
+def test_a_fit_called_with_keywords_restores_its_compiled_metrics(cache, data, trainings):
+    """The restore builds the metrics from the first row of x and y, given by name too."""
+    X, y = data
+    results = []
+    for _ in range(2):
+        model = _net(
+            compile_args={
+                "optimizer": "adam",
+                "loss": "sparse_categorical_crossentropy",
+                "metrics": ["accuracy"],
+            }
+        )
+        history = model.fit(x=X, y=y, epochs=2, batch_size=16, verbose=0)
+        metric_values = fitcache._values(fitcache._metric_variables(model))
+        results.append((history.history, metric_values))
+    assert len(trainings) == 1
+    (h1, m1), (h2, m2) = results
+    assert h1 == h2 and "accuracy" in h1
+    assert len(m1) == len(m2) > 2  # the loss's tracker and the accuracy's totals
+    for a, b in zip(m1, m2, strict=True):
+        np.testing.assert_array_equal(a, b)
+
+
+def test_the_benchmark_log_gives_the_peak_memory_in_mib(tmp_path, data, monkeypatch):
+    import resource
+
+    import keras
+
+    class Usage:
+        ru_maxrss = 512 * 1024  # Linux reports KiB
+
+    monkeypatch.setattr(resource, "getrusage", lambda who: Usage())
+    model = _net()
+    history = keras.callbacks.History()
+    history.epoch, history.params = [0, 1], {"steps": 4}
+    fitcache._log_fit(tmp_path / "log.jsonl", model, history, 1.5)
+    (record,) = [json.loads(line) for line in (tmp_path / "log.jsonl").read_text().splitlines()]
+    assert record["peak_mib"] == 512.0
+    assert (record["epochs"], record["steps_per_epoch"], record["seconds"]) == (2, 4, 1.5)
