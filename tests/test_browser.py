@@ -51,7 +51,7 @@ import numpy as np
 import pytest
 import yaml
 
-from dlact.site.qmd import expand_includes
+from dlact.site.qmd import Cell, expand_includes, read_blocks
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_site"
@@ -581,6 +581,49 @@ def test_code_is_readable_from_the_back_of_the_room(slides):
         f"{label(s)}: {s['code_px']:.1f} px" for s in slides if s["code_px"] and s["code_px"] < 20
     ]
     assert not small, "code smaller than 20 px:\n" + "\n".join(small)
+
+
+def _highlighted(spec: str) -> int:
+    """How many lines a step of ``code-line-numbers`` highlights: ``"5-6,9"`` is 3."""
+    count = 0
+    for part in spec.split(","):
+        first, _, last = part.strip().partition("-")
+        count += int(last or first) - int(first) + 1
+    return count
+
+
+def test_key_keras_slides_step_through_their_code(deck):
+    """A cell with ``code-line-numbers: "|2|3-8"`` is shown whole, then each step's lines."""
+    specs = [
+        str(b.options["code-line-numbers"])
+        for b in read_blocks(DECK_SOURCE)
+        if isinstance(b, Cell) and "|" in str(b.options.get("code-line-numbers", ""))
+    ]
+    assert len(specs) >= 3, "the key Keras slides step through their code"
+    page = deck.page
+    stepping = page.evaluate(
+        "Reveal.getSlides().flatMap((s, i) => s.querySelector('pre code.fragment.has-line-highlights') ? [i] : [])"
+    )
+    assert len(stepping) == len(specs)
+    for index, spec in zip(stepping, specs, strict=True):
+        go_to_slide(page, index)
+        page.evaluate(
+            "(i) => { const {h, v} = Reveal.getIndices(Reveal.getSlides()[i]); Reveal.slide(h, v, -1); }",
+            index,
+        )
+        for step in spec.split("|")[1:]:
+            page.evaluate("Reveal.next()")
+            shown = page.evaluate(
+                """() => { const s = Reveal.getCurrentSlide();
+                    const code = s.querySelector('pre code.current-fragment');
+                    return [Reveal.getIndices(s).h, code ? code.querySelectorAll('.highlight-line').length : -1]; }"""
+            )
+            assert shown[1] == _highlighted(step), (
+                f"{slide_label(index, '')}: step {step!r} shows {shown[1]} lines"
+            )
+        page.evaluate("Reveal.next()")  # past the last step: the next slide
+        assert page.evaluate("Reveal.getSlides().indexOf(Reveal.getCurrentSlide())") == index + 1
+    go_to_slide(page, 0)
 
 
 def test_every_deck_image_loads(slides):
