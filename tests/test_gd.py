@@ -31,6 +31,7 @@ from dlact.linreg import (
     linear_predict,
     linear_regression_table,
     sgd_learning_curve,
+    squared_error_contours,
     squared_error_grad,
     squared_error_loss,
     squared_error_surface,
@@ -1069,3 +1070,36 @@ def test_gd_iterates_stop_at_an_overflow():
 def test_module_has_no_import_time_state():
     state = (np.random.Generator, np.random.RandomState, np.ndarray)
     assert not [name for name, value in vars(gd).items() if isinstance(value, state)]
+
+
+def test_contour_lines_lie_on_levels_that_crowd_near_the_minimum():
+    """Level k of n is the lowest loss plus ((k + 1) / (n + 1))**2 of the range, and
+    every point of its lines has that loss (to the grid's interpolation)."""
+    x, y = np.array([1.0, 2.0, 3.0]), np.array([2.0, 4.0, 7.0])
+    # a rectangle away from the optimum (w, b) = (2.5, -0.67): its lowest loss is far from 0
+    w_range, b_range = (3.0, 5.0), (1.0, 3.0)
+    w, b = np.meshgrid(np.linspace(*w_range, 120), np.linspace(*b_range, 120))
+    surface = squared_error_surface(w, b, x, y)
+    low, high = surface.min(), surface.max()
+    assert low > 1.0
+    lines = squared_error_contours(x, y, w_range, b_range, levels=4)
+    assert len(lines) == 4
+    for k, segments in enumerate(lines):
+        level = low + (high - low) * ((k + 1) / 5) ** 2
+        points = np.concatenate(segments)
+        losses = squared_error_surface(points[:, 0], points[:, 1], x, y)
+        np.testing.assert_allclose(losses, level, rtol=0.01)
+
+
+def test_contours_default_to_twelve_levels_on_a_120_point_grid():
+    x, y = np.array([1.0, 2.0, 3.0]), np.array([2.0, 4.0, 7.0])
+    ranges = ((0.0, 4.0), (-2.0, 2.0))
+    default = squared_error_contours(x, y, *ranges)
+    assert len(default) == 12
+    explicit = squared_error_contours(x, y, *ranges, levels=12, num=120)
+    finer = squared_error_contours(x, y, *ranges, levels=12, num=121)
+    for a, b, c in zip(default, explicit, finer, strict=True):
+        np.testing.assert_array_equal(np.concatenate(a), np.concatenate(b))
+        assert np.concatenate(a).shape != np.concatenate(c).shape or not np.array_equal(
+            np.concatenate(a), np.concatenate(c)
+        )
