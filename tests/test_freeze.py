@@ -320,3 +320,35 @@ def test_unrecorded_freeze_is_stale(project):
     assert stale_names(project) == ["chapters/one.qmd", "slides/deck.qmd"]
     shutil.rmtree(project / "_freeze" / "slides")
     assert stale_names(project) == ["chapters/one.qmd"]  # nothing frozen: Quarto executes it
+
+
+def test_imports_of_packages_nested_and_in_parentheses_count(project):
+    """``import a.b`` runs both packages; relative imports from a package's __init__ and
+    two levels up resolve; a parenthesised ``from ... import (...)`` names each module."""
+    lib = project / "lib"
+    files = {
+        "top/__init__.py": "",
+        "top/sub/__init__.py": "from .inner import x\n",
+        "top/sub/inner.py": "from ..other import y\nx = y\n",
+        "top/other.py": "y = 1\n",
+        "top/spare.py": "z = 1\n",
+        "top/unused.py": "w = 1\n",
+    }
+    for name, text in files.items():
+        (lib / name).parent.mkdir(parents=True, exist_ok=True)
+        (lib / name).write_text(text)
+    part = project / "chapters" / "_part.qmd"
+    part.write_text(
+        "## A\n\n```{python}\nimport top.sub\nfrom top import (spare,\n    other)\n```\n"
+    )
+    reached = {
+        p.relative_to(lib).as_posix()
+        for p in freeze.library_inputs(project / "chapters" / "one.qmd", project)
+    }
+    assert reached == {
+        "top/__init__.py",
+        "top/sub/__init__.py",
+        "top/sub/inner.py",
+        "top/other.py",
+        "top/spare.py",
+    }
