@@ -739,7 +739,9 @@ def test_the_benchmark_log_has_a_line_per_fit_that_trained(tmp_path, data, monke
         assert record[keras.backend.backend()] == backend.__version__
         assert record["peak_mib"] > 50  # Keras alone takes more
         if peak_before is not None:  # the process's peak memory, as Linux reports it
-            assert peak_before - 0.01 <= record["peak_mib"] <= peak_after + 0.01
+            # (getrusage and /proc/self/status account it a little differently: within
+            # 1 MiB; the conversion to MiB itself is tested exactly below)
+            assert peak_before - 1 <= record["peak_mib"] <= peak_after + 1
 
 
 def test_the_key_is_the_same_in_another_process(data, tmp_path):

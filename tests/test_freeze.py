@@ -223,6 +223,8 @@ def test_modules_imported_by_imported_modules_count_lazily_and_relatively_too(pr
 def test_the_lectures_cells_reach_the_teaching_api_but_not_the_build():
     root = freeze.ROOT
     deck = root / "slides" / "lecture.qmd"
+    if not deck.is_file():
+        pytest.skip("the lecture's sources are not here (a copy of lib/ and tests/ only)")
     reached = {p.relative_to(root / "lib").as_posix() for p in freeze.library_inputs(deck, root)}
     assert {"dlact/data.py", "dlact/rawdata.py", "dlact/gd.py", "dlact/site/fitcache.py"} <= reached
     assert {"dlact/figures/descent.py", "dlact/schedules.py", "dlact/notebook.py"} <= reached
