@@ -354,3 +354,38 @@ def test_imports_of_packages_nested_and_in_parentheses_count(project):
         "top/other.py",
         "top/spare.py",
     }
+
+
+def test_every_kind_of_import_in_the_library_and_in_later_cells_is_followed(project):
+    """Each module below is reached one way only: a plain ``import a.b`` in a module,
+    ``from ..x import`` two levels up, ``from a import m,n`` naming modules (no space
+    after the comma), and an import in a cell that is not the first."""
+    lib = project / "lib"
+    files = {
+        "top/__init__.py": "",
+        "top/sub/__init__.py": "from .inner import x\n",
+        "top/sub/inner.py": (
+            "from ..other import y\nimport top.deep.root\nfrom top import spare,extra\nx = y\n"
+        ),
+        "top/other.py": "y = 1\n",
+        "top/deep/__init__.py": "",
+        "top/deep/root.py": "",
+        "top/deep/leaf.py": "",
+        "top/deep/twig.py": "",
+        "top/spare.py": "",
+        "top/extra.py": "",
+        "top/unused.py": "",
+    }
+    for name, text in files.items():
+        (lib / name).parent.mkdir(parents=True, exist_ok=True)
+        (lib / name).write_text(text)
+    part = project / "chapters" / "_part.qmd"
+    part.write_text(
+        "## A\n\n```{python}\nx = 1\n```\n\n```{python}\nimport top.sub\n```\n\n"
+        "```{python}\nfrom top.deep import leaf,twig\n```\n"
+    )
+    reached = {
+        p.relative_to(lib).as_posix()
+        for p in freeze.library_inputs(project / "chapters" / "one.qmd", project)
+    }
+    assert reached == {name for name in files if name != "top/unused.py"}
