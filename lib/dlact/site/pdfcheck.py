@@ -119,16 +119,9 @@ def check_pdfs(report: Report, site: Path = SITE) -> dict:
         report.skip("PDFs", "no poppler (Debian: `apt-get install poppler-utils`)")
         return {}
     facts = {}
-    slides = len(
-        re.findall(
-            r'<section id="[^"]*" class="[^"]*\bslide\b', _read(site / "slides" / "lecture.html")
-        )
-    )
-    outlines = len(
-        re.findall(
-            r'<section id="[^"]*" class="[^"]*\boutline\b', _read(site / "slides" / "lecture.html")
-        )
-    )
+    deck = _read(site / "slides" / "lecture.html")
+    slides = len(re.findall(r'<section id="[^"]*" class="[^"]*\bslide\b', deck))
+    outlines = len(re.findall(r'<section id="[^"]*" class="[^"]*\boutline\b', deck))
     for pdf in [*sorted(site.glob("*.pdf")), *sorted((site / "slides").glob("*.pdf"))]:
         f = pdf_facts(pdf)
         facts[pdf.relative_to(site).as_posix()] = f

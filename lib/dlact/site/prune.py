@@ -61,7 +61,8 @@ def _unused_plugin_files(plugin: Path, html: str) -> list[Path]:
                 name = p.relative_to(plugin).as_posix()
                 if f"'{name}" in text or f'"{name}' in text:
                     loaded.add(p)
-    return [p for p in files if p.resolve() not in {q.resolve() for q in loaded}]
+    kept = {q.resolve() for q in loaded}
+    return [p for p in files if p.resolve() not in kept]
 
 
 def unused_files(site: Path) -> list[Path]:

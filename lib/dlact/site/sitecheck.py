@@ -223,10 +223,6 @@ def check_workflow(report: Report) -> dict:
     return counts
 
 
-def _read(path: Path) -> str:
-    return path.read_text(encoding="utf-8") if path.is_file() else ""
-
-
 # ---------------------------------------------------------------- size
 
 
