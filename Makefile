@@ -53,8 +53,10 @@ lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 
+# the tests side by side, one worker per core (pytest-xdist); each chapter's tests, and
+# the tests on the rendered site, stay together on one worker (tests/conftest.py)
 test: lint tests/node_modules/.package-lock.json
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 test-fast: setup
 	$(PY) -m pytest -m "not slow and not render and not browser"

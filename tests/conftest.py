@@ -97,3 +97,41 @@ def built_site(stroke_csv) -> str:
     log = result.stdout + result.stderr
     assert result.returncode == 0, log[-5000:]
     return log
+
+
+#: Test modules that read the rendered site: they share one render (``built_site``).
+SITE_MODULES = {"test_browser.py", "test_render.py", "test_site_checks.py"}
+
+
+def worker_group(nodeid: str) -> str:
+    """The tests that must run in order on one worker under pytest-xdist (``make test``
+    runs ``-n auto``): the tests on the rendered site, which share one render, and each
+    chapter's tests in test_lecture.py (its cold run, then its checks and its warm run,
+    which read what the cold run left). Any other test is a group of its own.
+
+    >>> worker_group("tests/test_lecture.py::test_chapter_executes[chapters/binary.qmd]")
+    'lecture chapters/binary.qmd'
+    >>> worker_group("tests/test_browser.py::test_screenshots")
+    'site'
+    >>> worker_group("tests/test_gd.py::test_step")
+    'tests/test_gd.py::test_step'
+    """
+    path, _, test = nodeid.partition("::")
+    if Path(path).name in SITE_MODULES:
+        return "site"
+    if Path(path).name == "test_lecture.py" and test.endswith("]"):
+        return "lecture " + test[test.index("[") + 1 : -1]
+    return nodeid
+
+
+@pytest.hookimpl(optionalhook=True)  # defined by pytest-xdist, when it is loaded
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class Grouped(LoadScopeScheduling):
+        """xdist's scheduling by scope, the scope being :func:`worker_group`."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            return worker_group(nodeid)
+
+    return Grouped(config, log)

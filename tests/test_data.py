@@ -534,3 +534,51 @@ def test_every_problem_of_a_bad_file_is_listed(stroke_csv, data_home, tmp_path):
     problems = "it has 17 bytes, expected 316,971; it lacks the column(s) age, hypertension"
     assert problems in str(info.value)
     assert "; it has 1 rows, expected 5,110 (truncated?))" in str(info.value)
+
+
+def _another_process_writes_first(monkeypatch, manifest_of_theirs=None):
+    """Make the cache's final rename meet the folder another process has just put in place
+    (its manifest, a file of its own), as when two chapters run side by side."""
+    original = Path.rename
+
+    def rename(self, target):
+        target = Path(target)
+        if self.name.startswith(".processed-") and not target.exists():
+            target.mkdir()
+            theirs = manifest_of_theirs or json.loads((self / data.MANIFEST).read_text())
+            (target / data.MANIFEST).write_text(json.dumps(theirs))
+            (target / "theirs").write_text("")
+        return original(self, target)
+
+    monkeypatch.setattr(Path, "rename", rename)
+
+
+def test_two_writers_at_once_keep_the_first_copy(stroke_csv, data_home, monkeypatch):
+    monkeypatch.setenv("DLACT_STROKE_DATA", str(stroke_csv))
+    _another_process_writes_first(monkeypatch)
+    splits = data.load_stroke_splits()
+    assert len(splits.X_train) == 3066
+    # their copy stays (it may be being read), ours goes, and nothing else is left
+    assert (data_home / "processed" / "theirs").is_file()
+    assert sorted(p.name for p in data_home.iterdir()) == ["processed"]
+
+
+def test_a_different_cache_appearing_meanwhile_is_an_error(stroke_csv, data_home, monkeypatch):
+    monkeypatch.setenv("DLACT_STROKE_DATA", str(stroke_csv))
+    _another_process_writes_first(monkeypatch, {"raw_sha256": "other", "recipe": "other"})
+    with pytest.raises(OSError):
+        data.load_stroke_splits()
+    assert sorted(p.name for p in data_home.iterdir()) == ["processed"]  # no staging left
+
+
+def test_a_valid_cache_written_meanwhile_is_not_replaced(splits, data_home, monkeypatch):
+    """Another process wrote the same cache after this one looked: it is kept as it is."""
+    folder = data_home / "processed"
+    (folder / "marker").write_text("")
+    manifest = json.loads((folder / data.MANIFEST).read_text())
+    data._write_splits(splits, folder, manifest)
+    assert (folder / "marker").is_file()
+    assert sorted(p.name for p in data_home.iterdir()) == ["processed"]
+    data._write_splits(splits, folder, {**manifest, "recipe": "changed"})
+    assert not (folder / "marker").exists()  # a stale cache is replaced
+    assert json.loads((folder / data.MANIFEST).read_text())["recipe"] == "changed"

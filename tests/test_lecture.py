@@ -4,9 +4,13 @@ This is the lecture's build without Quarto: each book chapter, with its
 includes expanded, runs cell by cell (inline expressions too, each checked to
 print as formatted text) in a fresh ``python3`` kernel from the chapter's
 folder, as ``quarto render`` would run it.  Any error fails the test with
-the cell's file and line.  Every bound and claim of the chapters' claims
-files is then held to the results, and each chapter is run a second time
-with the fit cache warm, which must change no output at all.
+the cell's file and line.  Every bound and claim of the chapter's parts is
+then held to the results, and each chapter is run a second time with the fit
+cache warm, which must change no output at all.
+
+``make test`` runs the test files side by side (pytest-xdist, one worker per
+core); each chapter's tests run in order on one worker (``worker_group`` in
+``conftest.py``), and each chapter records its results in a folder of its own.
 """
 
 from __future__ import annotations
@@ -36,17 +40,30 @@ def book_files() -> list[str]:
     return [f for f in book["chapters"] + book.get("appendices", []) if f.endswith(".qmd")]
 
 
+def parts(name: str) -> set[str]:
+    """The files a chapter is made of (itself and its includes), relative to the project."""
+    path = ROOT / name
+    return {name} | {
+        (path.parent / b.origin.rsplit(":", 1)[0]).relative_to(ROOT).as_posix()
+        for b in read_blocks(path)
+    }
+
+
 @pytest.fixture(scope="session")
 def lecture_env(tmp_path_factory, stroke_csv, fit_cache):
-    """The build's settings for the kernels: results folder, data, fit cache, claims reported."""
+    """The build's settings for the kernels: data, fit cache, claims reported; yields the
+    folder under which each chapter records its results (a folder of its own)."""
     folder = tmp_path_factory.mktemp("results")
     with pytest.MonkeyPatch.context() as mp:
-        mp.setenv(RESULTS_ENV_VAR, str(folder))
         mp.setenv("DLACT_STROKE_DATA", str(stroke_csv))
         mp.setenv("DLACT_FIT_CACHE", str(fit_cache))  # empty at first: every model trains
         mp.setenv(MODE_ENV_VAR, "report")  # list every contradicted claim, then fail below
         mp.delenv(FAST_ENV_VAR, raising=False)  # one step per call: the frozen results compare
         yield folder
+
+
+def results_of(name: str, lecture_env: Path) -> Path:
+    return lecture_env / Path(name).stem
 
 
 @pytest.fixture(scope="session")
@@ -55,8 +72,13 @@ def cold_runs() -> dict[str, nbformat.NotebookNode]:
     return {}
 
 
-def execute(path: Path, notebook=None):
+def execute(path: Path, notebook=None, results: Path | None = None):
+    """Run ``path``'s notebook in a fresh kernel, recording its results in ``results``."""
     notebook = notebook if notebook is not None else to_notebook(path)
+    if results is not None:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv(RESULTS_ENV_VAR, str(results))  # read by the kernel when it starts
+            return execute(path, notebook)
     client = nbclient.NotebookClient(
         notebook,
         timeout=900,
@@ -81,7 +103,7 @@ def execute(path: Path, notebook=None):
 @pytest.mark.slow
 @pytest.mark.parametrize("name", book_files())
 def test_chapter_executes(name, lecture_env, cold_runs):
-    notebook = execute(ROOT / name)
+    notebook = execute(ROOT / name, results=results_of(name, lecture_env))
     assert all(
         o.get("output_type") != "error" for c in notebook.cells for o in c.get("outputs", [])
     )
@@ -152,11 +174,25 @@ def test_printed_outputs_match_the_frozen_results(name, cold_runs):
 
 
 @pytest.mark.slow
-def test_every_claim_and_bound_holds(lecture_env):
-    # runs after the chapters above (pytest keeps file order)
-    failures = checks.problems(lecture_env)
-    assert not failures, "\n" + checks.grouped(all_claims(), read_outcomes(lecture_env))
-    assert read_results(lecture_env)  # something was recorded
+@pytest.mark.parametrize("name", book_files())
+def test_every_claim_and_bound_holds(name, lecture_env, cold_runs):
+    """Every bound and claim of the chapter's parts, against the results of its run alone."""
+    # runs after the chapter above (pytest keeps file order; the chapter's group, its worker)
+    if name not in cold_runs:
+        pytest.skip(f"{name} did not execute in this session")
+    folder = results_of(name, lecture_env)
+    claims = [c for c in all_claims() if c.source in parts(name)]
+    failures = checks.problems(folder, claims)
+    assert not failures, "\n" + checks.grouped(claims, read_outcomes(folder))
+    if claims:
+        assert read_results(folder)  # something was recorded
+
+
+def test_every_claim_belongs_to_a_chapter_of_the_book():
+    """The claims are checked chapter by chapter: none may sit in a part no chapter includes."""
+    included = set().union(*(parts(name) for name in book_files()))
+    orphans = sorted({c.source for c in all_claims()} - included)
+    assert not orphans, f"claims in parts that no chapter of the book includes: {orphans}"
 
 
 #: Object addresses differ from one kernel to the next; nothing else may.
@@ -190,7 +226,7 @@ def test_fit_cache_changes_no_output(name, lecture_env, cold_runs):
     (the log each fit printed, its wall time, the optimiser's state, the figures)."""
     if name not in cold_runs:
         pytest.skip(f"{name} did not execute cold in this session")
-    warm = execute(ROOT / name)
+    warm = execute(ROOT / name, results=results_of(name, lecture_env))
     cold, hot = outputs(cold_runs[name]), outputs(warm)
     assert len(cold) == len(hot)
     differing = [
@@ -202,10 +238,11 @@ def test_fit_cache_changes_no_output(name, lecture_env, cold_runs):
 
 
 @pytest.mark.slow
-def test_a_perturbed_result_fails_the_build_naming_the_sentence(lecture_env, monkeypatch):
+def test_a_perturbed_result_fails_the_build_naming_the_sentence(lecture_env, tmp_path, monkeypatch):
     """Alter one trained result just before it is recorded: the chapter stops, quoting
     the sentence the new value contradicts (the default, raising, mode)."""
     monkeypatch.setenv(MODE_ENV_VAR, "raise")
+    monkeypatch.setenv(RESULTS_ENV_VAR, str(tmp_path))
     path = ROOT / "chapters" / "multiclass.qmd"
     notebook = to_notebook(path)
     index = next(

@@ -282,7 +282,9 @@ def _write_splits(splits: StrokeSplits, folder: Path, manifest: dict) -> None:
     """Write the splits so that a reader never sees a half-written cache.
 
     Files go to a temporary folder beside ``folder`` first; the manifest,
-    written last, is what marks the cache as valid.
+    written last, is what marks the cache as valid. Two processes may write
+    at once (the build's chapters run side by side): the first copy in place
+    is kept, and the other process's identical one is dropped.
     """
     folder.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".processed-", dir=folder.parent))
@@ -290,9 +292,15 @@ def _write_splits(splits: StrokeSplits, folder: Path, manifest: dict) -> None:
         for name, frame in zip(SPLIT_FILES, splits, strict=True):
             frame.to_csv(staging / f"{name}.csv", index=False)
         (staging / MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True))
+        if _read_manifest(folder) == manifest:
+            return  # written by another process meanwhile, maybe being read: keep it
         if folder.exists():
             shutil.rmtree(folder)
-        staging.rename(folder)
+        try:
+            staging.rename(folder)
+        except OSError:
+            if _read_manifest(folder) != manifest:
+                raise
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)

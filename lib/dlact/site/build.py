@@ -70,6 +70,25 @@ def _run(args: list[str], **extra: str) -> None:
     subprocess.run(args, cwd=ROOT, env=_env(**extra), check=True)
 
 
+def kernel_settings(
+    *,
+    fit_cache: Path | None = None,
+    results: Path | None = None,
+    claims: str | None = None,
+) -> dict[str, str]:
+    """The build's settings for the chapters' kernels, as environment variables."""
+    # several training steps per call on JAX, the same numbers (dlact.site.fastfit);
+    # DLACT_FAST_FIT=0 trains one step per call
+    extra = {"DLACT_FAST_FIT": os.environ.get("DLACT_FAST_FIT", "1")}
+    if fit_cache is not None:
+        extra["DLACT_FIT_CACHE"] = str(fit_cache)
+    if results is not None:
+        extra["DLACT_RESULTS_DIR"] = str(results)
+    if claims is not None:
+        extra["DLACT_CLAIMS"] = claims
+    return extra
+
+
 def render(
     profile: str,
     *,
@@ -84,15 +103,7 @@ def render(
     """
     if profile not in PROFILES:
         raise ValueError(f"Unknown profile {profile!r}; the profiles are {', '.join(PROFILES)}.")
-    # several training steps per call on JAX, the same numbers (dlact.site.fastfit);
-    # DLACT_FAST_FIT=0 trains one step per call
-    extra = {"DLACT_FAST_FIT": os.environ.get("DLACT_FAST_FIT", "1")}
-    if fit_cache is not None:
-        extra["DLACT_FIT_CACHE"] = str(fit_cache)
-    if results is not None:
-        extra["DLACT_RESULTS_DIR"] = str(results)
-    if claims is not None:
-        extra["DLACT_CLAIMS"] = claims
+    extra = kernel_settings(fit_cache=fit_cache, results=results, claims=claims)
     if profile == "notebooks" and (url := site_url()):
         # the notebooks' set-up cell installs the course library from the published site
         extra["DLACT_NOTEBOOKS_URL"] = f"{url}/notebooks"
@@ -284,10 +295,12 @@ def deck_pdfs() -> list[Path]:
 def retrain() -> None:
     """Re-execute every document (retraining every model), check the results, render.
 
-    Every bound and claim a new result contradicts is reported, by part and
+    The models are trained first, the chapters side by side, one per core
+    (:mod:`dlact.site.pretrain`); the render's executions take their fits
+    from the fit cache. Every bound and claim a new result contradicts is reported, by part and
     section, and the retrain fails.  The previous ``_freeze/`` and ``_site/`` are restored if any step fails.
     """
-    from dlact.site import checks
+    from dlact.site import checks, pretrain
 
     find_quarto()  # fail before touching anything
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -304,6 +317,18 @@ def retrain() -> None:
             shutil.rmtree(folder, ignore_errors=True)
         for folder in (FREEZE / "chapters", FREEZE / "slides"):
             shutil.rmtree(folder, ignore_errors=True)  # forces Quarto to execute again
+        # train every model first, the chapters side by side; the render's executions
+        # then take each fit from the cache (dlact.site.pretrain)
+        settings = kernel_settings(fit_cache=cache, results=results, claims="report")
+        start = time.perf_counter()
+        seconds = pretrain.execute_all(env=settings)
+        print(
+            f"trained the chapters' models in {time.perf_counter() - start:.0f} s, "
+            f"{min(len(seconds), os.cpu_count() or 1)} at a time ("
+            + ", ".join(f"{p.stem} {s:.0f} s" for p, s in seconds.items())
+            + ")",
+            flush=True,
+        )
         site(fit_cache=cache, results=results, claims="report")
         if checks.main([str(results)]) != 0:
             raise RuntimeError("retrained results contradict the lecture's claims (see above)")
