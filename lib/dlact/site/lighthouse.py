@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 ROOT = Path(__file__).resolve().parents[3]
 SITE = ROOT / "_site"
-NODE = ROOT / "tests" / "node_modules"
+NODE = ROOT / "tests" / "checkers" / "node_modules"
 
 #: Lighthouse targets (issue: accessibility 100, best practices 100, SEO >= 95,
 #: performance >= 95 desktop / >= 85 mobile, CLS < 0.05).
@@ -158,7 +158,7 @@ def check_lighthouse(
 ) -> list[dict]:
     chrome = chromium()
     if node_tool("lighthouse") is None:
-        report.skip("Lighthouse", "not installed: `npm ci --prefix tests` installs it")
+        report.skip("Lighthouse", "not installed: `npm ci --prefix tests/checkers` installs it")
         return []
     if chrome is None:
         report.skip("Lighthouse", "no Chromium (Debian: `apt-get install chromium`)")

