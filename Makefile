@@ -89,8 +89,13 @@ check-site: setup tests/checkers/node_modules/.package-lock.json
 	$(PY) -m pip install --quiet -r tests/requirements-check.txt
 	$(PY) -m dlact.site.sitecheck
 
+# the build's fit cache, faster fits and JAX's compilation cache: an edited chapter
+# re-executes without retraining or recompiling, in the kernel Quarto keeps alive
+# between renders in a terminal (its Jupyter daemon)
 preview: quarto
-	PATH="$(abspath $(VENV))/bin:$$PATH" $(QUARTO) preview
+	PATH="$(abspath $(VENV))/bin:$$PATH" DLACT_FIT_CACHE="$(abspath _cache/fits)" \
+	  DLACT_FAST_FIT=1 JAX_COMPILATION_CACHE_DIR="$(abspath _cache/jax)" \
+	  JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS=0 $(QUARTO) preview
 
 bench: setup
 	$(PY) tests/benchmark_fits.py

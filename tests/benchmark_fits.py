@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
 from dlact.backend import DEFAULT_BACKEND, SUPPORTED_BACKENDS  # noqa: E402
+from dlact.site.build import jax_cache_settings  # noqa: E402
 from dlact.site.claims import MODE_ENV_VAR, read_outcomes  # noqa: E402
 from dlact.site.fastfit import ENV_VAR as FAST_ENV_VAR  # noqa: E402
 from dlact.site.fitcache import LOG_ENV_VAR  # noqa: E402
@@ -101,6 +102,8 @@ def run_chapter(chapter: Path, backend: str, log: Path, results: Path) -> float:
             MODE_ENV_VAR: "report",
             # the build's speed-up (dlact.site.fastfit) unless the caller turned it off
             FAST_ENV_VAR: os.environ.get(FAST_ENV_VAR, "1"),
+            # and its compilation cache, empty: the figures are those of a first build
+            **jax_cache_settings(results.with_name(results.name + "-jax")),
         }
     )
     os.environ.pop("DLACT_FIT_CACHE", None)

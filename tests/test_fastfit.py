@@ -146,3 +146,63 @@ def test_enable_needs_the_builds_setting_and_composes_with_the_fit_cache(
         fitcache.disable()
         fastfit.disable()
     assert keras.Model.fit is real_fit
+
+
+# ---------------------------------------------------------------- JAX's compilation cache
+
+FIT_AND_PRINT = """
+import hashlib, numpy as np, keras
+rng = np.random.default_rng(0)
+X = rng.normal(size=(203, 5)).astype("float32")
+y = (X[:, 0] + 0.5 * X[:, 1] > 0).astype("float32").reshape(-1, 1)
+keras.utils.set_random_seed(7)
+m = keras.Sequential([keras.Input((5,)), keras.layers.Dense(8, activation="leaky_relu"),
+                      keras.layers.Dense(1, activation="sigmoid")])
+m.compile("adam", "binary_crossentropy", metrics=["accuracy"])
+h = m.fit(X, y, epochs=3, validation_split=0.2, verbose=0)
+p = m.predict(X, verbose=0)
+digest = hashlib.sha256(b"".join(w.tobytes() for w in m.get_weights()) + p.tobytes())
+print(digest.hexdigest(), repr(h.history))
+"""
+
+
+def test_the_compilation_cache_changes_no_number(tmp_path, monkeypatch):
+    """The build keeps JAX's compiled steps on disk (dlact.site.build.jax_cache_settings):
+    a fit that compiles, one that writes the cache and one that reads it back end with
+    the same weights, predictions and history, bit for bit."""
+    import os
+    import subprocess
+    import sys
+
+    from dlact.site.build import jax_cache_settings
+
+    def run(**env):
+        out = subprocess.run(
+            [sys.executable, "-c", FIT_AND_PRINT],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={**os.environ, "KERAS_BACKEND": "jax", **env},
+        )
+        return out.stdout.strip().splitlines()[-1]
+
+    monkeypatch.delenv("JAX_COMPILATION_CACHE_DIR", raising=False)
+    settings = jax_cache_settings(tmp_path / "jax")
+    plain = run()
+    writes = run(**settings)
+    assert any((tmp_path / "jax").iterdir())  # the steps were stored
+    reads = run(**settings)
+    assert plain == writes == reads
+
+
+def test_the_compilation_cache_is_the_projects_unless_set(monkeypatch, tmp_path):
+    from dlact.site import build
+
+    monkeypatch.delenv("JAX_COMPILATION_CACHE_DIR", raising=False)
+    settings = build.jax_cache_settings()
+    assert settings["JAX_COMPILATION_CACHE_DIR"] == str(build.ROOT / "_cache" / "jax")
+    assert settings["JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS"] == "0"
+    assert build.jax_cache_settings(tmp_path)["JAX_COMPILATION_CACHE_DIR"] == str(tmp_path)
+    monkeypatch.setenv("JAX_COMPILATION_CACHE_DIR", "/elsewhere")
+    assert build.jax_cache_settings(tmp_path)["JAX_COMPILATION_CACHE_DIR"] == "/elsewhere"
+    assert build.kernel_settings()["JAX_COMPILATION_CACHE_DIR"] == "/elsewhere"

@@ -27,6 +27,7 @@ import pytest
 import yaml
 
 from dlact.site import checks
+from dlact.site.build import jax_cache_settings
 from dlact.site.claims import MODE_ENV_VAR, all_claims, read_outcomes
 from dlact.site.fastfit import ENV_VAR as FAST_ENV_VAR
 from dlact.site.fitcache import LOG_ENV_VAR
@@ -60,6 +61,9 @@ def lecture_env(tmp_path_factory, stroke_csv, fit_cache):
         mp.setenv("DLACT_FIT_CACHE", str(fit_cache))  # empty at first: every model trains
         mp.setenv(MODE_ENV_VAR, "report")  # list every contradicted claim, then fail below
         mp.delenv(FAST_ENV_VAR, raising=False)  # one step per call: the frozen results compare
+        # the build's compilation cache (the same numbers), filled by the first runs
+        for name, value in jax_cache_settings(tmp_path_factory.mktemp("jax")).items():
+            mp.setenv(name, value)
         yield folder
 
 

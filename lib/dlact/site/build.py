@@ -70,6 +70,22 @@ def _run(args: list[str], **extra: str) -> None:
     subprocess.run(args, cwd=ROOT, env=_env(**extra), check=True)
 
 
+def jax_cache_settings(folder: Path | None = None) -> dict[str, str]:
+    """JAX's own persistent compilation cache, in ``_cache/jax/`` unless set already.
+
+    Each execution of a chapter compiles its models' steps again (every output
+    format starts a fresh kernel); with the cache, JAX reads the compiled code
+    back from disk instead. The compiled program is the same, and so is every
+    number it computes.
+    """
+    folder = os.environ.get("JAX_COMPILATION_CACHE_DIR") or folder or ROOT / "_cache" / "jax"
+    return {
+        "JAX_COMPILATION_CACHE_DIR": str(folder),
+        # every compiled step, however quick to compile (JAX's default keeps those over 1 s)
+        "JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS": "0",
+    }
+
+
 def kernel_settings(
     *,
     fit_cache: Path | None = None,
@@ -79,7 +95,7 @@ def kernel_settings(
     """The build's settings for the chapters' kernels, as environment variables."""
     # several training steps per call on JAX, the same numbers (dlact.site.fastfit);
     # DLACT_FAST_FIT=0 trains one step per call
-    extra = {"DLACT_FAST_FIT": os.environ.get("DLACT_FAST_FIT", "1")}
+    extra = {"DLACT_FAST_FIT": os.environ.get("DLACT_FAST_FIT", "1"), **jax_cache_settings()}
     if fit_cache is not None:
         extra["DLACT_FIT_CACHE"] = str(fit_cache)
     if results is not None:
