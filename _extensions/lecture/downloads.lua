@@ -13,12 +13,34 @@ local function link(text, target, download)
     '<a href="' .. target .. '" data-noresolveinput' .. attr .. '>' .. text .. '</a>')
 end
 
+-- The project's folder: Quarto's, or (previewing one file, when Quarto gives none)
+-- the nearest folder above the input that holds _quarto.yml.
+local function project_directory(input)
+  if quarto.project.directory then
+    return quarto.project.directory
+  end
+  local dir = pandoc.path.directory(input)
+  while true do
+    local found = io.open(pandoc.path.join({dir, "_quarto.yml"}), "r")
+    if found then
+      found:close()
+      return dir
+    end
+    local parent = pandoc.path.directory(dir)
+    if parent == dir then
+      return pandoc.path.directory(input)
+    end
+    dir = parent
+  end
+end
+
 return {
   ["downloads"] = function(args, kwargs, meta)
     if not quarto.doc.is_format("html") then
       return pandoc.Null()
     end
-    local rel = pandoc.path.make_relative(quarto.doc.input_file, quarto.project.directory)
+    local input = quarto.doc.input_file
+    local rel = pandoc.path.make_relative(input, project_directory(input))
     local _, depth = rel:gsub("/", "")
     local up = string.rep("../", depth)
     local items = pandoc.List({
