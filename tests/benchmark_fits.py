@@ -32,11 +32,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
 from dlact.backend import DEFAULT_BACKEND, SUPPORTED_BACKENDS  # noqa: E402
+from dlact.site import pretrain  # noqa: E402
 from dlact.site.build import jax_cache_settings  # noqa: E402
 from dlact.site.claims import MODE_ENV_VAR, read_outcomes  # noqa: E402
 from dlact.site.fastfit import ENV_VAR as FAST_ENV_VAR  # noqa: E402
 from dlact.site.fitcache import LOG_ENV_VAR  # noqa: E402
-from dlact.site.qmd import Cell, read_blocks, to_notebook  # noqa: E402
+from dlact.site.qmd import Cell, read_blocks  # noqa: E402
 from dlact.site.results import RESULTS_ENV_VAR  # noqa: E402
 
 CHAPTERS = (
@@ -91,10 +92,10 @@ def fit_cells(chapter: Path) -> list[str]:
 
 
 def run_chapter(chapter: Path, backend: str, log: Path, results: Path) -> float:
-    import nbclient
-
-    env_before = dict(os.environ)
-    os.environ.update(
+    """Wall seconds of every cell of ``chapter`` in a fresh kernel, every fit trained."""
+    os.environ.pop("DLACT_FIT_CACHE", None)  # this pool process's: no fit comes from a cache
+    return pretrain.execute(
+        chapter,
         {
             "KERAS_BACKEND": backend,
             LOG_ENV_VAR: str(log),
@@ -104,21 +105,8 @@ def run_chapter(chapter: Path, backend: str, log: Path, results: Path) -> float:
             FAST_ENV_VAR: os.environ.get(FAST_ENV_VAR, "1"),
             # and its compilation cache, empty: the figures are those of a first build
             **jax_cache_settings(results.with_name(results.name + "-jax")),
-        }
+        },
     )
-    os.environ.pop("DLACT_FIT_CACHE", None)
-    try:
-        start = time.perf_counter()
-        nbclient.NotebookClient(
-            to_notebook(chapter),
-            timeout=3600,
-            kernel_name="python3",
-            resources={"metadata": {"path": str(chapter.parent)}},
-        ).execute()
-        return time.perf_counter() - start
-    finally:
-        os.environ.clear()
-        os.environ.update(env_before)
 
 
 def main() -> int:
