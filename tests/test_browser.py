@@ -1549,6 +1549,88 @@ def test_the_toggle_switches_between_the_schemes(dark_site):
     page.click(".quarto-color-scheme-toggle")  # leave the stored choice as it was
 
 
+def test_a_light_page_does_not_apply_the_dark_sheets_until_asked(browser, base_url):
+    """Dark stylesheets wait for a dark system; the toggle and a stored choice still work."""
+    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT}, color_scheme="light")
+    try:
+        page = context.new_page()
+        page.goto(f"{base_url}/chapters/loss.html", wait_until="load")
+        dark_sheets = "link.quarto-color-scheme.quarto-color-alternate"
+        media = page.eval_on_selector_all(dark_sheets, "ls => ls.map(l => l.media)")
+        assert media and set(media) == {"(prefers-color-scheme: dark)"}, media
+        assert "quarto-light" in page.evaluate("document.body.className")
+        assert luminance(page.evaluate("getComputedStyle(document.body).backgroundColor")) > 0.9
+        page.click(".quarto-color-scheme-toggle")
+        page.wait_for_timeout(300)
+        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert luminance(background) < 0.05, f"toggled to dark on a light system: {background}"
+        # the stored choice holds on the next page, from its first paint
+        page.goto(f"{base_url}/chapters/binary.html", wait_until="load")
+        assert page.eval_on_selector_all(dark_sheets, "ls => ls.map(l => l.media)") == ["", ""]
+        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert luminance(background) < 0.05, f"stored dark choice not applied: {background}"
+        page.click(".quarto-color-scheme-toggle")
+        page.wait_for_timeout(300)
+        assert luminance(page.evaluate("getComputedStyle(document.body).backgroundColor")) > 0.9
+    finally:
+        context.close()
+
+
+# --------------------------------------------------------------------------
+# Phones and pointers: a still page, tap targets of 24 px
+# --------------------------------------------------------------------------
+
+PHONE_WIDTHS = [320, 412]
+
+
+def _content_top(browser, base_url: str, path: str, width: int, *, scripts: bool) -> dict:
+    context = browser.new_context(
+        viewport={"width": width, "height": 823}, java_script_enabled=scripts
+    )
+    try:
+        page = context.new_page()
+        page.goto(f"{base_url}/{path}", wait_until="load")
+        return page.evaluate(
+            """() => ({
+                top: document.querySelector('#quarto-content').getBoundingClientRect().top,
+                header: document.querySelector('#quarto-header').getBoundingClientRect().height,
+            })"""
+        )
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", PHONE_WIDTHS)
+def test_a_phone_page_does_not_move_when_its_scripts_run(browser, base_url, width):
+    """The fixed header's space is kept by the stylesheet, not by Quarto's script after
+    the first paint (a layout shift Lighthouse counts), and the header stays one line."""
+    for path in BOOK_PAGES:
+        before = _content_top(browser, base_url, path, width, scripts=False)
+        after = _content_top(browser, base_url, path, width, scripts=True)
+        assert after["top"] == before["top"], (
+            f"{path} at {width} px: content moves from {before['top']} to {after['top']} px"
+        )
+        assert after["header"] < 45, f"{path} at {width} px: header {after['header']} px tall"
+
+
+@pytest.mark.parametrize("width", [WIDTH, *PHONE_WIDTHS])
+def test_every_tap_target_is_24_px(axe_source, browser, base_url, width):
+    """WCAG 2.2's target size (AA), which Lighthouse checks and axe leaves off by default."""
+    context = browser.new_context(viewport={"width": width, "height": 823})
+    try:
+        page = context.new_page()
+        found = []
+        for path in BOOK_PAGES:
+            page.goto(f"{base_url}/{path}", wait_until="load")
+            found += [
+                f"{path}: {v}"
+                for v in axe_violations(with_axe(page, axe_source), rules=["target-size"])
+            ]
+        assert not found, f"at {width} px:\n" + "\n".join(found)
+    finally:
+        context.close()
+
+
 # --------------------------------------------------------------------------
 # The lecturer's kit: speaker view with pacing, scroll view on a phone, offline
 # --------------------------------------------------------------------------

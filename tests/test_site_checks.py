@@ -129,6 +129,32 @@ def test_only_scripts_that_wait_for_the_page_are_deferred():
     assert page.endswith('<body><script src="../site_libs/quarto-search/fuse.min.js"></script>')
 
 
+QUARTO_SCHEME_HEAD = (
+    '<link href="hl.css" rel="stylesheet" class="quarto-color-scheme" id="quarto-text-highlighting-styles">\n'
+    '<link href="hl-dark.css" rel="stylesheet" class="quarto-color-scheme quarto-color-alternate" id="quarto-text-highlighting-styles">\n'
+    '<link href="bs.css" rel="stylesheet" class="quarto-color-scheme" id="quarto-bootstrap" data-mode="light">\n'
+    '<link href="bs-dark.css" rel="stylesheet" append-hash="true" class="quarto-color-scheme quarto-color-alternate" id="quarto-bootstrap" data-mode="dark">\n'
+    '<link href="bs.css" rel="stylesheet" class="quarto-color-scheme-extra" id="quarto-bootstrap" data-mode="light">\n'
+    "</head><body>"
+    '<link href="late-dark.css" rel="stylesheet" class="quarto-color-scheme quarto-color-alternate">'
+)
+
+
+def test_dark_sheets_wait_for_a_dark_page_and_the_script_follows_them():
+    page = webfix.dark_sheets_on_demand(QUARTO_SCHEME_HEAD)
+    head, body = page.split("</head>")
+    links = re.findall(r"<link [^>]*>", head)
+    dark = [link for link in links if "-dark.css" in link]
+    assert len(dark) == 2
+    assert all('media="(prefers-color-scheme: dark)"' in link for link in dark)
+    assert not any("media=" in link for link in links if link not in dark)
+    # the script comes after the last dark sheet and before the extra light one
+    assert head.index("bs-dark.css") < head.index('id="dark-on-demand"') < head.index("extra")
+    assert "media=" not in body  # only the head is Quarto's
+    assert webfix.dark_sheets_on_demand(page) == page
+    assert webfix.dark_sheets_on_demand(PAGE) == PAGE  # no dark theme, nothing to do
+
+
 def test_fix_page_leaves_a_page_nu_and_lighthouse_accept():
     page = webfix.fix_page(PAGE, description="d", favicon="f.svg", is_deck=False)
     assert 'name="description"' in page and 'rel="icon"' in page

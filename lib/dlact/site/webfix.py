@@ -24,6 +24,12 @@ site, where Quarto's output falls short and the fix is the project's to make:
   first screen of a chapter is not waiting for every plot.
 * **Fewer render-blocking scripts**: the book's scripts that only act once the
   page has loaded (search, copy buttons, tooltips, Bootstrap) are deferred.
+* **The dark stylesheets only for dark pages**: Quarto links the dark theme
+  (Bootstrap's, 69 KB compressed, and the dark code colours) as a plain
+  stylesheet, so every reader waits for it before the first paint and a light
+  page then switches it off. It now carries ``media="(prefers-color-scheme:
+  dark)"``; a small script drops that condition before Quarto's toggle runs,
+  and at load when the reader chose the dark scheme on a light system.
 
 The files no page loads are then removed from ``_site/`` (:mod:`dlact.site.prune`).
 """
@@ -182,6 +188,45 @@ def defer_scripts(page: str) -> str:
     return head + page[head_end:]
 
 
+ALTERNATE_SHEET = re.compile(
+    r'<link (?=[^>]*class="quarto-color-scheme quarto-color-alternate")'
+    r'(?![^>]*\bmedia=)([^>]*\brel="stylesheet"[^>]*)>'
+)
+DARK_MEDIA = "(prefers-color-scheme: dark)"
+#: Runs in the head, after the dark sheets: Quarto's own script (at the top of
+#: the body) switches sheets by their ``rel``, which a ``media`` condition would
+#: override. When the reader's stored choice is the dark scheme, or when they
+#: press the toggle, the condition goes and ``rel`` alone decides again.
+DARK_ON_DEMAND = """<script id="dark-on-demand">
+(() => {
+  const unconditional = () => document
+    .querySelectorAll('link.quarto-color-alternate[media]')
+    .forEach((sheet) => sheet.removeAttribute('media'));
+  try {
+    if (window.localStorage.getItem('quarto-color-scheme') === 'alternate') unconditional();
+  } catch (e) { /* no storage (file: URL, privacy settings): the media query decides */ }
+  document.addEventListener('click', (event) => {
+    if (event.target.closest && event.target.closest('.quarto-color-scheme-toggle')) unconditional();
+  }, true);
+})();
+</script>"""
+
+
+def dark_sheets_on_demand(page: str) -> str:
+    """``page`` loading its dark stylesheets only for dark pages (see :data:`DARK_ON_DEMAND`)."""
+    head_end = page.find("</head>")
+    if head_end < 0 or 'id="dark-on-demand"' in page:
+        return page
+    head = page[:head_end]
+    sheets = list(ALTERNATE_SHEET.finditer(head))
+    if not sheets:
+        return page
+    last = sheets[-1]
+    head = head[: last.end()] + "\n" + DARK_ON_DEMAND + head[last.end() :]
+    head = ALTERNATE_SHEET.sub(lambda m: f'<link media="{DARK_MEDIA}" {m.group(1)}>', head)
+    return head + page[head_end:]
+
+
 def first_paragraph(page: str, limit: int = 160) -> str:
     """The text of the first paragraph of ``page``'s main content, cut at ``limit``."""
     main = page.find("<main")
@@ -217,6 +262,7 @@ def fix_page(page: str, *, description: str, favicon: str, is_deck: bool) -> str
     if not is_deck:  # reveal.js loads a slide's images itself (data-src)
         page = lazy_images(page)
         page = defer_scripts(page)
+        page = dark_sheets_on_demand(page)
     return page
 
 
