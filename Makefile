@@ -33,11 +33,13 @@ help:
 
 setup: $(STAMP)
 
+# --no-compile: Python compiles what it imports on first use; compiling every
+# installed module up front took half of the set-up (47 of 93 s here)
 $(STAMP): requirements.lock pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.lock
-	$(PY) -m pip install --quiet --no-deps -e .
+	$(PY) -m pip install --quiet --no-compile -r requirements.lock
+	$(PY) -m pip install --quiet --no-compile --no-deps -e .
 	rm -f $(VENV)/.installed-*
 	touch $@
 
