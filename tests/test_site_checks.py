@@ -104,10 +104,54 @@ def test_folded_callout_headers_are_buttons_named_by_their_title():
 
 
 def test_images_after_the_first_load_lazily():
-    page = webfix.lazy_images(PAGE)
+    page = webfix.lazy_images(PAGE)  # no section: the first image is the opening's
     assert '<img src="a.png"' in page
     assert '<img loading="lazy" decoding="async" src="b.png"' in page
     assert webfix.lazy_images(page) == page
+
+
+def test_images_from_the_first_section_on_load_lazily():
+    page = (
+        '<header><img src="logo.png"></header><main><p>Opening</p><img src="top.png">'
+        '<section id="s1"><img src="one.png"></section>'
+        '<section id="s2"><img src="two.png"></section></main>'
+    )
+    fixed = webfix.lazy_images(page)
+    assert '<img src="logo.png">' in fixed and '<img src="top.png">' in fixed
+    assert fixed.count('loading="lazy"') == 2
+    assert '<img loading="lazy" decoding="async" src="two.png">' in fixed
+    assert webfix.lazy_images(fixed) == fixed
+
+
+OJS_PAGE = """<head>
+<script type="module" src="../site_libs/quarto-ojs/quarto-ojs-runtime.js"></script>
+<link href="../site_libs/quarto-ojs/quarto-ojs.css" rel="stylesheet">
+</head><body><main><div id="ojs-cell-1"></div></main>
+<script type="ojs-module-contents">e30=</script>
+<script type="module">
+if (window.location.protocol === "file:") { alert("no file URLs"); }
+window._ojs.paths.runtimeToDoc = "../../chapters";
+window._ojs.runtime.interpretFromScriptTags();
+</script>
+</body>"""
+
+
+def test_the_explorables_runtime_is_imported_after_the_page_loads():
+    page = webfix.ojs_after_load(OJS_PAGE)
+    head, body = page.split("</head>")
+    assert "quarto-ojs-runtime.js" not in head and "quarto-ojs.css" in head
+    start = body.index('<script type="module">')
+    script = body[start : body.index("</script>", start)]
+    # wait for load, import the runtime, then Quarto's own lines, in that order
+    order = [
+        script.index('addEventListener("load"'),
+        script.index('await import("../site_libs/quarto-ojs/quarto-ojs-runtime.js")'),
+        script.index("window._ojs.paths.runtimeToDoc"),
+        script.index("interpretFromScriptTags()"),
+    ]
+    assert order == sorted(order)
+    assert webfix.ojs_after_load(page) == page
+    assert webfix.ojs_after_load(PAGE) == PAGE  # no explorables, nothing to do
 
 
 def test_first_paragraph_is_the_fallback_description():

@@ -20,8 +20,10 @@ site, where Quarto's output falls short and the fix is the project's to make:
 * **Folded callouts as buttons** in the markup (Quarto writes a ``div`` with
   ``aria-expanded`` and ``aria-label``); ``chapters/book-a11y.html`` adds the
   keyboard handling.
-* **Figures load lazily** (``loading="lazy"``) below the first one, so the
-  first screen of a chapter is not waiting for every plot.
+* **Figures load lazily** (``loading="lazy"``) from a page's first section
+  on, so the first screen of a chapter is not waiting for every plot.
+* **The explorables' runtime after the page**: Quarto loads the Observable
+  runtime from the head; the book's pages fetch it once they have loaded.
 * **Fewer render-blocking scripts**: the book's scripts that only act once the
   page has loaded (search, copy buttons, tooltips, Bootstrap) are deferred.
 * **The dark stylesheets only for dark pages**: Quarto links the dark theme
@@ -31,7 +33,9 @@ site, where Quarto's output falls short and the fix is the project's to make:
   dark)"``; a small script drops that condition before Quarto's toggle runs,
   and at load when the reader chose the dark scheme on a light system.
 
-The files no page loads are then removed from ``_site/`` (:mod:`dlact.site.prune`).
+The files no page loads are then removed from ``_site/`` (:mod:`dlact.site.prune`),
+and the two fonts cut down to the characters and icons the pages use
+(:mod:`dlact.site.fonts`).
 """
 
 from __future__ import annotations
@@ -132,26 +136,57 @@ def callout_buttons(page: str) -> str:
 IMG = re.compile(r"<img (?![^>]*\bloading=)([^>]*\bsrc=\"[^\"]+\"[^>]*)>")
 
 
-def lazy_images(page: str, keep_eager: int = 1) -> str:
-    """``loading="lazy"`` on every image of ``page`` after the first ``keep_eager``.
+def lazy_images(page: str) -> str:
+    """``loading="lazy"`` on every image of ``page``'s main content from its first section on.
 
-    The first image may be the largest paint of the first screen, which must not
-    wait (Lighthouse: lcp-lazy-loaded). Images need ``width`` and ``height`` too
-    (Quarto writes them for figures), so that the page does not shift as they load.
+    An image above the first section (in a page's opening) may be the largest
+    paint of the first screen, which must not wait (Lighthouse: lcp-lazy-loaded);
+    a section starts below it. A page without sections keeps its first image
+    eager. Images need ``width`` and ``height`` too (Quarto writes them for
+    figures), so that the page does not shift as they load.
     """
-    body = page.find("<main")
-    if body < 0:
+    main = page.find("<main")
+    if main < 0:
         return page
-    count = 0
+    section = page.find("<section", main)
+    if section < 0:
+        first = IMG.search(page, main)
+        section = first.end() if first else len(page)
 
     def fix(m: re.Match) -> str:
-        nonlocal count
-        count += 1
-        if count <= keep_eager:
-            return m.group(0)
         return f'<img loading="lazy" decoding="async" {m.group(1)}>'
 
-    return page[:body] + IMG.sub(fix, page[body:])
+    return page[:section] + IMG.sub(fix, page[section:])
+
+
+OJS_RUNTIME = re.compile(
+    r'<script type="module" src="([^"]*site_libs/quarto-ojs/quarto-ojs-runtime\.js)"></script>\n?'
+)
+OJS_START = '<script type="module">\nif (window.location.protocol === "file:")'
+
+
+def ojs_after_load(page: str) -> str:
+    """The Observable runtime (871 KB, 213 KB compressed) fetched once the page has loaded.
+
+    Quarto loads it from the head, so it competes with the page's first paint
+    for the network, though every explorable sits further down. The script at
+    the end of the body that starts the runtime now waits for ``load``, then
+    imports it (a module may ``await`` at its top level).
+    """
+    m = OJS_RUNTIME.search(page)
+    start = page.find(OJS_START)
+    if not m or start < 0:
+        return page
+    wait = (
+        '<script type="module">\n'
+        "// the explorables' runtime, once the page has loaded (dlact.site.webfix)\n"
+        'if (document.readyState !== "complete") {\n'
+        '  await new Promise((loaded) => window.addEventListener("load", loaded, { once: true }));\n'
+        "}\n"
+        f'await import("{m.group(1)}");\n'
+    )
+    page = page[:start] + wait + page[start + len('<script type="module">\n') :]
+    return page[: m.start()] + page[m.end() :]
 
 
 #: Scripts of the book's head that only act from ``DOMContentLoaded`` on (search,
@@ -262,6 +297,7 @@ def fix_page(page: str, *, description: str, favicon: str, is_deck: bool) -> str
     if not is_deck:  # reveal.js loads a slide's images itself (data-src)
         page = lazy_images(page)
         page = defer_scripts(page)
+        page = ojs_after_load(page)
         page = dark_sheets_on_demand(page)
     return page
 
@@ -271,6 +307,7 @@ def site_dir() -> Path:
 
 
 def main() -> int:
+    from dlact.site.fonts import subset_site_fonts
     from dlact.site.postrender import output_pages
     from dlact.site.prune import prune
 
@@ -307,6 +344,8 @@ def main() -> int:
     removed = prune(site)
     if changed or removed:
         print(f"post-render: web fixes on {changed} page(s); pruned {removed / 2**20:.1f} MiB")
+    for line in subset_site_fonts(site):
+        print(f"post-render: {line}")
     return 0
 
 
