@@ -285,6 +285,16 @@ def _is_favicon(url: str) -> bool:
     return urlsplit(url).path == "/favicon.ico"
 
 
+def start_explorables(page) -> None:
+    """Scroll to a book page's first Observable cell, as a reader would, so that the
+    page starts the explorables' runtime (dlact.site.webfix.ojs_after_load); back to the top."""
+    if not page.query_selector('main [id^="ojs-cell-"]'):
+        return
+    page.evaluate("""() => document.querySelector('main [id^="ojs-cell-"]').scrollIntoView()""")
+    page.wait_for_function("() => window._ojs !== undefined", timeout=20_000)
+    page.evaluate("window.scrollTo(0, 0)")
+
+
 class Site:
     """Opens pages of the served site in one browser context, each once."""
 
@@ -337,6 +347,7 @@ class Site:
         page.on("pageerror", lambda exc: tab.page_errors.append(str(exc)))
         page.goto(f"{self.base}/{path}", wait_until="load")
         page.evaluate("document.fonts.ready.then(() => true)")
+        start_explorables(page)
         if wait_for:
             try:
                 page.wait_for_selector(wait_for, state="attached", timeout=20_000)

@@ -136,15 +136,17 @@ window._ojs.runtime.interpretFromScriptTags();
 </body>"""
 
 
-def test_the_explorables_runtime_is_imported_after_the_page_loads():
+def test_the_explorables_runtime_is_imported_when_an_explorable_nears_the_screen():
     page = webfix.ojs_after_load(OJS_PAGE)
     head, body = page.split("</head>")
     assert "quarto-ojs-runtime.js" not in head and "quarto-ojs.css" in head
     start = body.index('<script type="module">')
     script = body[start : body.index("</script>", start)]
-    # wait for load, import the runtime, then Quarto's own lines, in that order
+    # wait for load and for a cell near the screen, import the runtime, then
+    # Quarto's own lines, in that order
     order = [
         script.index('addEventListener("load"'),
+        script.index("new IntersectionObserver"),
         script.index('await import("../site_libs/quarto-ojs/quarto-ojs-runtime.js")'),
         script.index("window._ojs.paths.runtimeToDoc"),
         script.index("interpretFromScriptTags()"),

@@ -22,8 +22,9 @@ site, where Quarto's output falls short and the fix is the project's to make:
   keyboard handling.
 * **Figures load lazily** (``loading="lazy"``) from a page's first section
   on, so the first screen of a chapter is not waiting for every plot.
-* **The explorables' runtime after the page**: Quarto loads the Observable
-  runtime from the head; the book's pages fetch it once they have loaded.
+* **The explorables' runtime when needed**: Quarto loads the Observable
+  runtime from the head; the book's pages fetch it once they have loaded and
+  an explorable is within a screen of view.
 * **Fewer render-blocking scripts**: the book's scripts that only act once the
   page has loaded (search, copy buttons, tooltips, Bootstrap) are deferred.
 * **The dark stylesheets only for dark pages**: Quarto links the dark theme
@@ -166,12 +167,14 @@ OJS_START = '<script type="module">\nif (window.location.protocol === "file:")'
 
 
 def ojs_after_load(page: str) -> str:
-    """The Observable runtime (871 KB, 213 KB compressed) fetched once the page has loaded.
+    """The Observable runtime (871 KB, 213 KB compressed) fetched when an explorable nears the screen.
 
     Quarto loads it from the head, so it competes with the page's first paint
-    for the network, though every explorable sits further down. The script at
-    the end of the body that starts the runtime now waits for ``load``, then
-    imports it (a module may ``await`` at its top level).
+    for the network and then keeps the main thread busy, though every explorable
+    sits further down. The script at the end of the body that starts the
+    runtime now waits until the page has loaded and one of the page's
+    Observable cells is within a screen of view (or the page is printed),
+    then imports it (a module may ``await`` at its top level).
     """
     m = OJS_RUNTIME.search(page)
     start = page.find(OJS_START)
@@ -179,10 +182,20 @@ def ojs_after_load(page: str) -> str:
         return page
     wait = (
         '<script type="module">\n'
-        "// the explorables' runtime, once the page has loaded (dlact.site.webfix)\n"
+        "// the explorables' runtime, once the page has loaded and an explorable nears\n"
+        "// the screen (dlact.site.webfix)\n"
         'if (document.readyState !== "complete") {\n'
         '  await new Promise((loaded) => window.addEventListener("load", loaded, { once: true }));\n'
         "}\n"
+        "await new Promise((near) => {\n"
+        "  const cells = document.querySelectorAll('[id^=\"ojs-cell-\"]');\n"
+        '  if (!cells.length || !("IntersectionObserver" in window)) return near();\n'
+        "  const watch = new IntersectionObserver((seen) => {\n"
+        "    if (seen.some((e) => e.isIntersecting)) { watch.disconnect(); near(); }\n"
+        '  }, { rootMargin: "100% 0px" });\n'
+        "  cells.forEach((cell) => watch.observe(cell));\n"
+        '  window.addEventListener("beforeprint", near, { once: true });\n'
+        "});\n"
         f'await import("{m.group(1)}");\n'
     )
     page = page[:start] + wait + page[start + len('<script type="module">\n') :]
