@@ -8,6 +8,13 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("MPLBACKEND", "Agg")
+# Side by side (pytest-xdist, `make test`), each worker and the kernels it starts get
+# their share of the cores for OpenMP (PyTorch's threads, and OpenBLAS's): two workers
+# each spinning two OpenMP threads on two cores took the torch run of the iris part
+# from 48 s (one thread, the other core busy) to 95 s.
+_WORKERS = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+if _WORKERS > 1:
+    os.environ.setdefault("OMP_NUM_THREADS", str(max(1, (os.cpu_count() or 1) // _WORKERS)))
 # Keras fixes its backend when first imported: choose it (and validate it) first.
 from dlact.backend import choose_backend  # noqa: E402
 
