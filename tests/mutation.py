@@ -707,8 +707,12 @@ class Workspace:
 
     def _stop_child(self):
         if self.child is not None:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
+            try:
                 os.killpg(self.child, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                # not (yet) the leader of its own group: the process itself
+                with contextlib.suppress(ProcessLookupError, PermissionError):
+                    os.kill(self.child, signal.SIGKILL)
             with contextlib.suppress(ChildProcessError):
                 os.waitpid(self.child, 0)
             self.child = None
@@ -748,6 +752,10 @@ class Workspace:
                 traceback.print_exc()
             finally:
                 os._exit(code)
+        # the child's own process group, set from both sides: an interrupt that comes
+        # before the child has set it must still find the group (killpg) to stop it
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.setpgid(pid, pid)
         self.child = pid
         deadline = time.monotonic() + timeout
         while True:

@@ -12,6 +12,7 @@ its top where it runs:
 ``postrender``  after a render: offline and accessibility fixes to the HTML
 ``webfix``      after a render: the HTML fixes the web's checkers ask for
 ``prune``       after a render: remove deployed files that no page loads
+``fonts``       after a render: the fonts cut to the characters and icons the pages use
 ``fitcache``    in the kernel: train each model once per build
 ``fastfit``     in the kernel: several training steps per call on JAX, the same numbers
 ``results``     in the kernel: record a computed value
