@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import shutil
 from pathlib import Path
 
@@ -16,7 +15,6 @@ from fontTools.ttLib import TTFont  # noqa: E402
 from dlact.site import fonts  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-SITE = ROOT / "_site"
 
 
 def cmap(path: Path) -> set[int]:
@@ -76,33 +74,6 @@ ICON_CSS = """@font-face { font-family: "bootstrap-icons"; src: url("./bootstrap
 
 def test_the_icon_rules_and_codes_are_read_from_bootstraps_stylesheet():
     assert fonts.icon_codes(ICON_CSS) == {"alarm": 0xF102, "search": 0xF52A}
-
-
-@pytest.mark.render
-def test_the_deployed_math_font_has_every_character_of_every_page():
-    font = SITE / fonts.MATH_FONT_SITE
-    if not font.is_file():
-        pytest.skip(f"no rendered site at {SITE}: run `make site`")
-    pages = sorted(SITE.rglob("*.html"))
-    missing = {c for c in fonts.math_characters(pages) if ord(c) not in cmap(font)}
-    assert not missing, f"characters of the pages' maths missing from {font.name}: {missing}"
-    assert font.stat().st_size < fonts.MATH_FONT.stat().st_size / 4
-
-
-@pytest.mark.render
-def test_every_icon_the_site_names_is_in_its_stylesheet_and_font():
-    css, font = SITE / fonts.ICONS_CSS_SITE, SITE / fonts.ICONS_FONT_SITE
-    if not css.is_file():
-        pytest.skip(f"no rendered site at {SITE}: run `make site`")
-    codes = fonts.icon_codes(css.read_text(encoding="utf-8"))
-    assert 10 < len(codes) < 200, f"{len(codes)} icon rules: the stylesheet was not cut"
-    classes = set()
-    for page in SITE.rglob("*.html"):
-        for attr in re.findall(r'class="([^"]*)"', page.read_text(encoding="utf-8")):
-            classes |= {c[3:] for c in attr.split() if c.startswith("bi-")}
-    assert classes, "no page shows an icon"
-    assert classes <= set(codes), f"icons shown but cut: {classes - set(codes)}"
-    assert set(codes.values()) <= cmap(font)
 
 
 def test_a_site_is_cut_again_from_the_full_copies(tmp_path, monkeypatch):

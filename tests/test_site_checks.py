@@ -31,7 +31,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from dlact.site import prune, webfix
+from dlact.site import fonts, prune, webfix
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_site"
@@ -360,6 +360,35 @@ def test_no_style_element_in_any_body(site):
         html = page.read_text(encoding="utf-8")
         body = html[html.index("<body") :]
         assert "<style" not in body, f"{page.relative_to(site)} has a <style> in its body"
+
+
+def _cmap(path: Path) -> set[int]:
+    from fontTools.ttLib import TTFont
+
+    return set(TTFont(path).getBestCmap())
+
+
+@pytest.mark.render
+def test_the_deployed_math_font_has_every_character_of_every_page(site):
+    font = site / fonts.MATH_FONT_SITE
+    pages = sorted(site.rglob("*.html"))
+    missing = {c for c in fonts.math_characters(pages) if ord(c) not in _cmap(font)}
+    assert not missing, f"characters of the pages' maths missing from {font.name}: {missing}"
+    assert font.stat().st_size < fonts.MATH_FONT.stat().st_size / 4
+
+
+@pytest.mark.render
+def test_every_icon_the_site_names_is_in_its_stylesheet_and_font(site):
+    css, font = site / fonts.ICONS_CSS_SITE, site / fonts.ICONS_FONT_SITE
+    codes = fonts.icon_codes(css.read_text(encoding="utf-8"))
+    assert 10 < len(codes) < 200, f"{len(codes)} icon rules: the stylesheet was not cut"
+    classes = set()
+    for page in site.rglob("*.html"):
+        for attr in re.findall(r'class="([^"]*)"', page.read_text(encoding="utf-8")):
+            classes |= {c[3:] for c in attr.split() if c.startswith("bi-")}
+    assert classes, "no page shows an icon"
+    assert classes <= set(codes), f"icons shown but cut: {classes - set(codes)}"
+    assert set(codes.values()) <= _cmap(font)
 
 
 @pytest.mark.render
