@@ -287,7 +287,7 @@ def _is_favicon(url: str) -> bool:
 
 def start_explorables(page) -> None:
     """Scroll to a book page's first Observable cell, as a reader would, so that the
-    page starts the explorables' runtime (dlact.site.webfix.ojs_after_load); back to the top."""
+    page starts the explorables' runtime (dlact.site.webfix.ojs_when_near); back to the top."""
     if not page.query_selector('main [id^="ojs-cell-"]'):
         return
     page.evaluate("""() => document.querySelector('main [id^="ojs-cell-"]').scrollIntoView()""")

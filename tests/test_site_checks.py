@@ -137,7 +137,7 @@ window._ojs.runtime.interpretFromScriptTags();
 
 
 def test_the_explorables_runtime_is_imported_when_an_explorable_nears_the_screen():
-    page = webfix.ojs_after_load(OJS_PAGE)
+    page = webfix.ojs_when_near(OJS_PAGE)
     head, body = page.split("</head>")
     assert "quarto-ojs-runtime.js" not in head and "quarto-ojs.css" in head
     start = body.index('<script type="module">')
@@ -152,8 +152,8 @@ def test_the_explorables_runtime_is_imported_when_an_explorable_nears_the_screen
         script.index("interpretFromScriptTags()"),
     ]
     assert order == sorted(order)
-    assert webfix.ojs_after_load(page) == page
-    assert webfix.ojs_after_load(PAGE) == PAGE  # no explorables, nothing to do
+    assert webfix.ojs_when_near(page) == page
+    assert webfix.ojs_when_near(PAGE) == PAGE  # no explorables, nothing to do
 
 
 def test_first_paragraph_is_the_fallback_description():

@@ -166,7 +166,7 @@ OJS_RUNTIME = re.compile(
 OJS_START = '<script type="module">\nif (window.location.protocol === "file:")'
 
 
-def ojs_after_load(page: str) -> str:
+def ojs_when_near(page: str) -> str:
     """The Observable runtime (871 KB, 213 KB compressed) fetched when an explorable nears the screen.
 
     Quarto loads it from the head, so it competes with the page's first paint
@@ -310,7 +310,7 @@ def fix_page(page: str, *, description: str, favicon: str, is_deck: bool) -> str
     if not is_deck:  # reveal.js loads a slide's images itself (data-src)
         page = lazy_images(page)
         page = defer_scripts(page)
-        page = ojs_after_load(page)
+        page = ojs_when_near(page)
         page = dark_sheets_on_demand(page)
     return page
 
