@@ -286,13 +286,33 @@ def _is_favicon(url: str) -> bool:
 
 
 def start_explorables(page) -> None:
-    """Scroll to a book page's first Observable cell, as a reader would, so that the
-    page starts the explorables' runtime (dlact.site.webfix.ojs_when_near); back to the top."""
-    if not page.query_selector('main [id^="ojs-cell-"]'):
+    """Go to a page's first Observable cell, as a reader would, so that the page
+    starts the explorables' runtime (dlact.site.webfix.ojs_when_near); then back
+    to the top. In a book page the reader scrolls to it; in the deck they go to
+    its slide (or scroll to it, in the scroll view)."""
+    if not page.query_selector('main [id^="ojs-cell-"], .reveal [id^="ojs-cell-"]'):
         return
-    page.evaluate("""() => document.querySelector('main [id^="ojs-cell-"]').scrollIntoView()""")
+    deck = page.evaluate("() => !!window.Reveal")
+    if deck:
+        page.wait_for_function("() => Reveal.isReady()", timeout=20_000)
+        if page.evaluate("() => Reveal.isPrintView()"):
+            return  # reveal.js's print view shows the explorables' static snapshots
+    page.evaluate(
+        """() => {
+        const cell = document.querySelector('main [id^="ojs-cell-"], .reveal [id^="ojs-cell-"]');
+        if (window.Reveal && !Reveal.isScrollView()) {
+            const at = Reveal.getIndices(cell.closest('.slides > section, .slides > section > section'));
+            Reveal.slide(at.h, at.v);
+        } else {
+            cell.scrollIntoView();
+        }
+    }"""
+    )
     page.wait_for_function("() => window._ojs !== undefined", timeout=20_000)
-    page.evaluate("window.scrollTo(0, 0)")
+    if deck and not page.evaluate("() => Reveal.isScrollView()"):
+        page.evaluate("Reveal.slide(0, 0)")
+    else:
+        page.evaluate("window.scrollTo(0, 0)")
 
 
 class Site:
@@ -348,7 +368,7 @@ class Site:
         page.goto(f"{self.base}/{path}", wait_until="load")
         page.evaluate("document.fonts.ready.then(() => true)")
         start_explorables(page)
-        if wait_for:
+        if wait_for and page.query_selector('[id^="ojs-cell-"]'):  # a page with explorables
             try:
                 page.wait_for_selector(wait_for, state="attached", timeout=20_000)
             except Exception:  # noqa: BLE001 - the tests that need it say what is missing
@@ -1494,6 +1514,83 @@ def test_deck_maths_is_typeset_with_the_shipped_math_font(deck):
     assert index >= 0, "no slide #sec-loss-bgd in the deck"
     go_to_slide(page, index)
     check_maths(page, "deck, Batch gradient descent")
+
+
+MATH_BOXES = """() => [...document.querySelectorAll('math')].map(m => {
+  const r = m.getBoundingClientRect();
+  return [Math.round(r.width * 2) / 2, Math.round(r.height * 2) / 2, m.textContent.trim().slice(0, 40)];
+})"""
+
+
+@pytest.mark.parametrize(
+    "path", ["chapters/binary.html", "chapters/loss.html", "chapters/multiclass.html"]
+)
+def test_the_cut_math_font_sets_the_maths_as_the_full_font_does(browser, base_url, site_dir, path):
+    """Every formula of a page takes the same room with the deployed math font as
+    with the full STIX Two Math: no character a browser draws (the italic 𝑥 it
+    draws for x, a bold 𝒙) fell out of the cut (dlact.site.fonts)."""
+    full = ROOT / "chapters" / "fonts" / "STIXTwoMath-Regular.woff2"
+    if not (site_dir / path).is_file():
+        pytest.skip(f"no rendered {path}: run `make site` first")
+    boxes = []
+    for font in ("deployed", "full"):
+        context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
+        if font == "full":
+            context.route(
+                "**/STIXTwoMath-Regular.woff2",
+                lambda route: route.fulfill(body=full.read_bytes(), content_type="font/woff2"),
+            )
+        page = context.new_page()
+        page.goto(f"{base_url}/{path}", wait_until="load")
+        page.evaluate(
+            "document.fonts.load('16px \"STIX Two Math\"').then(() => document.fonts.ready).then(() => true)"
+        )
+        boxes.append(page.evaluate(MATH_BOXES))
+        context.close()
+    assert len(boxes[0]) > 10, f"{path}: only {len(boxes[0])} formulas"
+    # the same widths; heights within a pixel (the rasteriser rounds a glyph's
+    # ink a pixel either way between the two files)
+    moved = [
+        (a[2], a[:2], b[:2])
+        for a, b in zip(*boxes, strict=True)
+        if a[0] != b[0] or abs(a[1] - b[1]) > 1
+    ]
+    assert not moved, (
+        f"{path}: formulas set differently with the cut font (text, cut, full): {moved[:5]}"
+    )
+
+
+def test_the_decks_text_font_has_every_character_the_deck_shows(deck, site_dir):
+    """All the deck's text (slides, notes, the explorables' readouts, the slide
+    menu) is drawn in its text font as before the cut: every character the full
+    font has is in the cut one (the full copies are kept in ``_cache/fonts/`` by
+    the render; Source Sans Pro has no Greek, which falls back as before)."""
+    from fontTools.ttLib import TTFont
+
+    from dlact.site import fonts as site_fonts
+
+    page = deck.page
+    # the text in the text font: code is in the monospace font, maths in STIX
+    text = page.evaluate(
+        """() => [...document.querySelectorAll('.reveal .slides, .slide-menu')].map(root => {
+            const walk = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+            let text = '';
+            while (walk.nextNode()) {
+                if (!walk.currentNode.parentElement.closest('pre, code, math, svg, script, style'))
+                    text += walk.currentNode.data;
+            }
+            return text;
+        }).join(' ')"""
+    )
+    fonts = sorted((site_dir / "slides").glob("lecture_files/**/source-sans-pro/*.woff2"))
+    assert fonts, "the deck's text font was not cut to WOFF2 (dlact.site.fonts)"
+    for font in fonts:
+        full = site_fonts.CACHE / font.parent.relative_to(site_dir) / f"{font.stem}.woff"
+        if not full.is_file():
+            pytest.skip(f"no full copy of {font.stem} at {full}: render the site here first")
+        has, cut = TTFont(full).getBestCmap(), TTFont(font).getBestCmap()
+        lost = sorted({c for c in text if ord(c) in has and ord(c) not in cut})
+        assert not lost, f"{font.name} lacks {''.join(lost)!r}, which the full font has"
 
 
 # --------------------------------------------------------------------------

@@ -156,6 +156,58 @@ def test_the_explorables_runtime_is_imported_when_an_explorable_nears_the_screen
     assert webfix.ojs_when_near(PAGE) == PAGE  # no explorables, nothing to do
 
 
+DECK_OJS_PAGE = """<head>
+  <script type="module" src="lecture_files/libs/quarto-ojs/quarto-ojs-runtime.js"></script>
+</head><body><div class="reveal"><div class="slides"><section><div id="ojs-cell-1"></div></section></div></div>
+    <script type="module">
+    if (window.location.protocol === "file:") { alert("no file URLs"); }
+    window._ojs.runtime.interpretFromScriptTags();
+    </script>
+</body>"""
+
+
+def test_the_decks_explorables_wait_for_reveal_and_their_slide(tmp_path):
+    """The deck's start script is indented and names the deck's own copy of the
+    runtime: it waits for reveal.js too, imports the copy by a relative URL, and
+    the prune can still point it at the book's identical copy."""
+    page = webfix.ojs_when_near(DECK_OJS_PAGE)
+    head, body = page.split("</head>")
+    assert "quarto-ojs-runtime.js" not in head
+    order = [
+        body.index('addEventListener("load"'),
+        body.index('Reveal.on("ready"'),
+        body.index("new IntersectionObserver"),
+        body.index('await import("./lecture_files/libs/quarto-ojs/quarto-ojs-runtime.js")'),
+        body.index('    if (window.location.protocol === "file:")'),
+    ]
+    assert order == sorted(order)
+    assert webfix.ojs_when_near(page) == page
+
+    site = tmp_path / "site"
+    own = site / "slides" / "lecture_files" / "libs" / "quarto-ojs"
+    shared = site / "site_libs" / "quarto-ojs"
+    for folder in (own, shared):
+        folder.mkdir(parents=True)
+        (folder / "quarto-ojs-runtime.js").write_text("// the runtime", encoding="utf-8")
+    (site / "slides" / "lecture.html").write_text(page, encoding="utf-8")
+    prune.share_ojs_runtime(site)
+    deck = (site / "slides" / "lecture.html").read_text(encoding="utf-8")
+    assert 'await import("../site_libs/quarto-ojs/quarto-ojs-runtime.js")' in deck
+
+
+def test_the_decks_head_scripts_are_deferred_and_reveal_is_not():
+    page = (
+        '<script src="lecture_files/libs/clipboard/clipboard.min.js"></script>\n'
+        '<script src="lecture_files/libs/quarto-html/tabby.min.js"></script>\n'
+        "</head><body>"
+        '<script src="lecture_files/libs/revealjs/dist/reveal.js"></script>'
+    )
+    fixed = webfix.defer_scripts(page)
+    assert '<script defer src="lecture_files/libs/clipboard/clipboard.min.js">' in fixed
+    assert '<script defer src="lecture_files/libs/quarto-html/tabby.min.js">' in fixed
+    assert fixed.endswith('<script src="lecture_files/libs/revealjs/dist/reveal.js"></script>')
+
+
 def test_first_paragraph_is_the_fallback_description():
     assert webfix.first_paragraph(PAGE) == "First & foremost paragraph."
     assert len(webfix.first_paragraph(PAGE.replace("First", "word " * 80), 50)) <= 50

@@ -113,7 +113,7 @@ def share_ojs_runtime(site: Path) -> None:
             shared = site / "site_libs" / "quarto-ojs" / name
             if own.is_file() and shared.is_file() and filecmp.cmp(own, shared, shallow=False):
                 fixed = re.sub(
-                    rf'"{re.escape(deck.stem)}_files/libs/quarto-ojs/{re.escape(name)}"',
+                    rf'"(?:\./)?{re.escape(deck.stem)}_files/libs/quarto-ojs/{re.escape(name)}"',
                     f'"../site_libs/quarto-ojs/{name}"',
                     fixed,
                 )

@@ -23,10 +23,11 @@ site, where Quarto's output falls short and the fix is the project's to make:
 * **Figures load lazily** (``loading="lazy"``) from a page's first section
   on, so the first screen of a chapter is not waiting for every plot.
 * **The explorables' runtime when needed**: Quarto loads the Observable
-  runtime from the head; the book's pages fetch it once they have loaded and
-  an explorable is within a screen of view.
-* **Fewer render-blocking scripts**: the book's scripts that only act once the
-  page has loaded (search, copy buttons, tooltips, Bootstrap) are deferred.
+  runtime from the head; the pages fetch it once they have loaded and an
+  explorable is within a screen of view (in the deck: within reveal.js's view
+  distance of the slide).
+* **Fewer render-blocking scripts**: the head scripts that only act once the
+  page has loaded (search, copy buttons, tabs, tooltips, Bootstrap) are deferred.
 * **The dark stylesheets only for dark pages**: Quarto links the dark theme
   (Bootstrap's, 69 KB compressed, and the dark code colours) as a plain
   stylesheet, so every reader waits for it before the first paint and a light
@@ -35,7 +36,7 @@ site, where Quarto's output falls short and the fix is the project's to make:
   and at load when the reader chose the dark scheme on a light system.
 
 The files no page loads are then removed from ``_site/`` (:mod:`dlact.site.prune`),
-and the two fonts cut down to the characters and icons the pages use
+and the fonts cut down to the characters and icons the pages use
 (:mod:`dlact.site.fonts`).
 """
 
@@ -161,9 +162,11 @@ def lazy_images(page: str) -> str:
 
 
 OJS_RUNTIME = re.compile(
-    r'<script type="module" src="([^"]*site_libs/quarto-ojs/quarto-ojs-runtime\.js)"></script>\n?'
+    r'[ \t]*<script type="module" src="([^"]*(?:site_libs|_files/libs)/quarto-ojs/quarto-ojs-runtime\.js)"></script>\n?'
 )
-OJS_START = '<script type="module">\nif (window.location.protocol === "file:")'
+OJS_START = re.compile(
+    r'<script type="module">\n(\s*)(?=if \(window\.location\.protocol === "file:"\))'
+)
 
 
 def ojs_when_near(page: str) -> str:
@@ -172,20 +175,29 @@ def ojs_when_near(page: str) -> str:
     Quarto loads it from the head, so it competes with the page's first paint
     for the network and then keeps the main thread busy, though every explorable
     sits further down. The script at the end of the body that starts the
-    runtime now waits until the page has loaded and one of the page's
-    Observable cells is within a screen of view (or the page is printed),
-    then imports it (a module may ``await`` at its top level).
+    runtime now waits until the page has loaded (in the deck, until reveal.js
+    has laid out the slides) and one of the page's Observable cells is within
+    a screen of view (or the page is printed), then imports it (a module may
+    ``await`` at its top level). In the deck, a slide's cells come into view
+    when the reader is within reveal.js's view distance of the slide, or
+    scrolls near it in the scroll view.
     """
     m = OJS_RUNTIME.search(page)
-    start = page.find(OJS_START)
-    if not m or start < 0:
+    start = OJS_START.search(page)
+    if not m or not start:
         return page
+    url = m.group(1)
+    if not url.startswith(("./", "../", "/")):  # import() takes a bare name for a package's
+        url = "./" + url
     wait = (
         '<script type="module">\n'
         "// the explorables' runtime, once the page has loaded and an explorable nears\n"
         "// the screen (dlact.site.webfix)\n"
         'if (document.readyState !== "complete") {\n'
         '  await new Promise((loaded) => window.addEventListener("load", loaded, { once: true }));\n'
+        "}\n"
+        "if (window.Reveal && !Reveal.isReady()) {\n"
+        '  await new Promise((ready) => Reveal.on("ready", ready));\n'
         "}\n"
         "await new Promise((near) => {\n"
         "  const cells = document.querySelectorAll('[id^=\"ojs-cell-\"]');\n"
@@ -196,9 +208,9 @@ def ojs_when_near(page: str) -> str:
         "  cells.forEach((cell) => watch.observe(cell));\n"
         '  window.addEventListener("beforeprint", near, { once: true });\n'
         "});\n"
-        f'await import("{m.group(1)}");\n'
+        f'await import("{url}");\n'
     )
-    page = page[:start] + wait + page[start + len('<script type="module">\n') :]
+    page = page[: start.start()] + wait + start.group(1) + page[start.end() :]
     return page[: m.start()] + page[m.end() :]
 
 
@@ -209,6 +221,7 @@ def ojs_when_near(page: str) -> str:
 #: quarto-nav's ``DOMContentLoaded`` handler to have run before its own.
 DEFERRABLE = (
     "clipboard/clipboard.min.js",
+    "quarto-html/tabby.min.js",
     "quarto-search/autocomplete.umd.js",
     "quarto-search/fuse.min.js",
     "quarto-search/quarto-search.js",
@@ -217,11 +230,18 @@ DEFERRABLE = (
     "quarto-html/anchor.min.js",
     "bootstrap/bootstrap.min.js",
 )
-HEAD_SCRIPT = re.compile(r'<script src="([^"]*site_libs/([^"]+))"></script>')
+#: A script of the book's (``site_libs/``) or of the deck's (``lecture_files/libs/``).
+HEAD_SCRIPT = re.compile(r'<script src="([^"]*(?:site_libs|_files/libs)/([^"]+))"></script>')
 
 
 def defer_scripts(page: str) -> str:
-    """The book's head scripts in :data:`DEFERRABLE` loaded with ``defer``."""
+    """The head scripts in :data:`DEFERRABLE` loaded with ``defer``.
+
+    In the deck, reveal.js and its plugins stay where Quarto puts them (at the
+    end of the body, in order, before ``Reveal.initialize``); none of them
+    calls the deferred ones, which Quarto's own script uses from
+    ``DOMContentLoaded`` on.
+    """
     head_end = page.find("</head>")
     if head_end < 0:
         return page
@@ -307,10 +327,10 @@ def fix_page(page: str, *, description: str, favicon: str, is_deck: bool) -> str
     page = allow_zoom(page)
     page = lift_body_styles(page)
     page = callout_buttons(page)
-    if not is_deck:  # reveal.js loads a slide's images itself (data-src)
+    page = defer_scripts(page)
+    page = ojs_when_near(page)
+    if not is_deck:  # reveal.js loads a slide's images itself (data-src); one scheme
         page = lazy_images(page)
-        page = defer_scripts(page)
-        page = ojs_when_near(page)
         page = dark_sheets_on_demand(page)
     return page
 
