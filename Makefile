@@ -14,6 +14,14 @@ endif
 
 QUARTO    := $(shell command -v quarto 2>/dev/null || echo $(VENV)/bin/quarto)
 
+# The packages are installed without their bytecode (pip --no-compile, below):
+# Python writes a module's bytecode the first time it imports it, unless
+# PYTHONDONTWRITEBYTECODE is set, as some CI machines do. Then every kernel and
+# every subprocess of the tests would compile keras, jax and torch again
+# (`import keras`: 4 s with the bytecode, 13 s without, here), so the targets
+# run without it.
+unexport PYTHONDONTWRITEBYTECODE
+
 .PHONY: help setup quarto lint test test-fast mutation site retrain pdf api check-site preview bench clean
 
 help:
@@ -35,6 +43,7 @@ setup: $(STAMP)
 
 # --no-compile: Python compiles what it imports on first use; compiling every
 # installed module up front took half of the set-up (47 of 93 s here)
+# (see PYTHONDONTWRITEBYTECODE below)
 $(STAMP): requirements.lock pyproject.toml
 	python3 -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
