@@ -108,13 +108,17 @@ def built_site(stroke_csv) -> str:
 
 #: Test modules that read the rendered site: they share one render (``built_site``).
 SITE_MODULES = {"test_browser.py", "test_render.py", "test_site_checks.py"}
+#: Test modules whose tests share an expensive module fixture: kept on one worker, so
+#: that it is built once (the library appendix written from the docstrings, 5 s).
+MODULE_FIXTURE_MODULES = {"test_library_appendix.py"}
 
 
 def worker_group(nodeid: str) -> str:
     """The tests that must run in order on one worker under pytest-xdist (``make test``
     runs ``-n auto``): the tests on the rendered site, which share one render, and each
     chapter's tests in test_lecture.py (its cold run, then its checks and its warm run,
-    which read what the cold run left). Any other test is a group of its own.
+    which read what the cold run left), and the tests of a module in
+    :data:`MODULE_FIXTURE_MODULES`. Any other test is a group of its own.
 
     >>> worker_group("tests/test_lecture.py::test_chapter_executes[chapters/binary.qmd]")
     'lecture chapters/binary.qmd'
@@ -122,10 +126,14 @@ def worker_group(nodeid: str) -> str:
     'site'
     >>> worker_group("tests/test_gd.py::test_step")
     'tests/test_gd.py::test_step'
+    >>> worker_group("tests/test_library_appendix.py::test_committed_page_is_up_to_date")
+    'tests/test_library_appendix.py'
     """
     path, _, test = nodeid.partition("::")
     if Path(path).name in SITE_MODULES:
         return "site"
+    if Path(path).name in MODULE_FIXTURE_MODULES:
+        return path
     if Path(path).name == "test_lecture.py" and test.endswith("]"):
         return "lecture " + test[test.index("[") + 1 : -1]
     return nodeid

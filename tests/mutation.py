@@ -466,8 +466,9 @@ def _with(mutant: Mutant, **changes) -> Mutant:
     return replace(mutant, **changes)
 
 
-def make_mutants(root: Path, target: Target) -> list[Mutant]:
-    """Every mutant of ``target`` (a module under ``root``), in source order.
+def make_mutants(root: Path, target: Target, *, validate: bool = True) -> list[Mutant]:
+    """Every mutant of ``target`` (a module under ``root``), in source order; each
+    compiled first (``validate``) to catch a mutator's bug before a run.
 
     >>> import textwrap
     >>> with tempfile.TemporaryDirectory() as folder:
@@ -490,7 +491,7 @@ def make_mutants(root: Path, target: Target) -> list[Mutant]:
     """
     text = (root / target.path).read_text(encoding="utf-8")
     mutants = _Finder(target.path, text, target.only).run()
-    for mutant in mutants:
+    for mutant in mutants if validate else ():
         try:
             compile(mutant.source, mutant.path, "exec")
         except SyntaxError as error:  # a bug here, not in the project

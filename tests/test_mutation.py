@@ -143,7 +143,13 @@ def test_the_projects_equivalents_name_current_mutants():
     that each still survives)."""
     config = mutation.load_config(ROOT)
     listed = mutation.read_equivalents(ROOT / config.equivalent)
-    keys = {m.key for g in config.groups for t in g.targets for m in mutation.make_mutants(ROOT, t)}
+    # their keys only: compiling each of the 1,600 mutants took 4 of this test's 4.5 s
+    keys = {
+        m.key
+        for g in config.groups
+        for t in g.targets
+        for m in mutation.make_mutants(ROOT, t, validate=False)
+    }
     assert sorted(set(listed) - keys) == []
 
 
