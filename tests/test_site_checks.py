@@ -123,6 +123,12 @@ def test_images_from_the_first_section_on_load_lazily():
     assert webfix.lazy_images(fixed) == fixed
 
 
+def assert_in_order(text: str, *parts: str) -> None:
+    """Each of ``parts`` is in ``text`` (``str.index`` fails on one that is not), in that order."""
+    at = [text.index(part) for part in parts]
+    assert at == sorted(at), f"not in this order: {parts}"
+
+
 OJS_PAGE = """<head>
 <script type="module" src="../site_libs/quarto-ojs/quarto-ojs-runtime.js"></script>
 <link href="../site_libs/quarto-ojs/quarto-ojs.css" rel="stylesheet">
@@ -144,14 +150,14 @@ def test_the_explorables_runtime_is_imported_when_an_explorable_nears_the_screen
     script = body[start : body.index("</script>", start)]
     # wait for load and for a cell near the screen, import the runtime, then
     # Quarto's own lines, in that order
-    order = [
-        script.index('addEventListener("load"'),
-        script.index("new IntersectionObserver"),
-        script.index('await import("../site_libs/quarto-ojs/quarto-ojs-runtime.js")'),
-        script.index("window._ojs.paths.runtimeToDoc"),
-        script.index("interpretFromScriptTags()"),
-    ]
-    assert order == sorted(order)
+    assert_in_order(
+        script,
+        'addEventListener("load"',
+        "new IntersectionObserver",
+        'await import("../site_libs/quarto-ojs/quarto-ojs-runtime.js")',
+        "window._ojs.paths.runtimeToDoc",
+        "interpretFromScriptTags()",
+    )
     assert webfix.ojs_when_near(page) == page
     assert webfix.ojs_when_near(PAGE) == PAGE  # no explorables, nothing to do
 
@@ -173,14 +179,14 @@ def test_the_decks_explorables_wait_for_reveal_and_their_slide(tmp_path):
     page = webfix.ojs_when_near(DECK_OJS_PAGE)
     head, body = page.split("</head>")
     assert "quarto-ojs-runtime.js" not in head
-    order = [
-        body.index('addEventListener("load"'),
-        body.index('Reveal.on("ready"'),
-        body.index("new IntersectionObserver"),
-        body.index('await import("./lecture_files/libs/quarto-ojs/quarto-ojs-runtime.js")'),
-        body.index('    if (window.location.protocol === "file:")'),
-    ]
-    assert order == sorted(order)
+    assert_in_order(
+        body,
+        'addEventListener("load"',
+        'Reveal.on("ready"',
+        "new IntersectionObserver",
+        'await import("./lecture_files/libs/quarto-ojs/quarto-ojs-runtime.js")',
+        '    if (window.location.protocol === "file:")',
+    )
     assert webfix.ojs_when_near(page) == page
 
     site = tmp_path / "site"

@@ -201,10 +201,10 @@ def subset(
     import hashlib
     import logging
 
-    # the same cut of the same font is taken from the cache (a render often
-    # changes no character): milliseconds instead of seconds
     import fontTools
 
+    # the same cut of the same font is taken from the cache (a render often
+    # changes no character): milliseconds instead of seconds
     key = hashlib.sha256(
         source.read_bytes()
         + repr((sorted(codepoints), flavor, hinting, fontTools.version, SUBSET_RECIPE)).encode()

@@ -187,7 +187,7 @@ def ojs_when_near(page: str) -> str:
     if not m or not start:
         return page
     url = m.group(1)
-    if not url.startswith(("./", "../", "/")):  # import() takes a bare name for a package's
+    if not url.startswith(("./", "../", "/")):  # import() reads a bare name as a package
         url = "./" + url
     wait = (
         '<script type="module">\n'
@@ -329,7 +329,8 @@ def fix_page(page: str, *, description: str, favicon: str, is_deck: bool) -> str
     page = callout_buttons(page)
     page = defer_scripts(page)
     page = ojs_when_near(page)
-    if not is_deck:  # reveal.js loads a slide's images itself (data-src); one scheme
+    # the deck: reveal.js loads a slide's images itself (data-src), and it has no dark scheme
+    if not is_deck:
         page = lazy_images(page)
         page = dark_sheets_on_demand(page)
     return page
