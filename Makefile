@@ -103,13 +103,12 @@ check-site: setup tests/checkers/node_modules/.package-lock.json
 	$(PY) -m pip install --quiet -r tests/requirements-check.txt
 	$(PY) -m dlact.site.sitecheck
 
-# the build's fit cache, faster fits and JAX's compilation cache: an edited chapter
-# re-executes without retraining or recompiling, in the kernel Quarto keeps alive
-# between renders in a terminal (its Jupyter daemon)
+# Quarto's live preview (dlact.site.preview), which also renders a page again when a
+# partial it includes changes; with the build's fit cache, faster fits and JAX's
+# compilation cache: an edited chapter re-executes without retraining or recompiling.
+# Options for quarto preview go in ARGS, e.g. `make preview ARGS="--profile slides"`.
 preview: quarto
-	PATH="$(abspath $(VENV))/bin:$$PATH" DLACT_FIT_CACHE="$(abspath _cache/fits)" \
-	  DLACT_FAST_FIT=1 JAX_COMPILATION_CACHE_DIR="$(abspath _cache/jax)" \
-	  JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS=0 $(QUARTO) preview
+	PATH="$(abspath $(VENV))/bin:$$PATH" $(PY) -m dlact.site.preview $(ARGS)
 
 bench: setup
 	$(PY) tests/benchmark_fits.py
