@@ -108,6 +108,24 @@ def test_a_site_is_cut_again_from_the_full_copies(tmp_path, monkeypatch):
     assert set(codes.values()) <= cmap(site / fonts.ICONS_FONT_SITE)
 
 
+def test_without_brotli_the_fonts_are_left_whole_and_the_log_says_why(tmp_path, monkeypatch):
+    from fontTools.ttLib import woff2
+
+    site = tmp_path / "site"
+    (site / "chapters" / "fonts").mkdir(parents=True)
+    shutil.copyfile(fonts.MATH_FONT, site / fonts.MATH_FONT_SITE)
+    (site / "index.html").write_text("<math><mi>x</mi></math>", encoding="utf-8")
+    before = (site / fonts.MATH_FONT_SITE).read_bytes()
+    monkeypatch.setattr(woff2, "haveBrotli", False)
+    assert fonts.missing_font_tools() == "Brotli"
+    (line,) = fonts.subset_site_fonts(site)
+    assert line.startswith("fonts left whole: this Python has no Brotli")
+    assert "pip install fonttools brotli" in line
+    assert (site / fonts.MATH_FONT_SITE).read_bytes() == before
+    monkeypatch.setattr(woff2, "haveBrotli", True)
+    assert fonts.missing_font_tools() is None
+
+
 # ---- the characters a browser draws for MathML's letters ----------------------
 
 

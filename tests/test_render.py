@@ -563,6 +563,8 @@ def test_plain_quarto_render_needs_neither_dlact_nor_keras(render_log, tmp_path)
         log = done.stdout + done.stderr
         assert done.returncode == 0, f"quarto render --profile {profile} failed:\n{log[-4000:]}"
         assert "Starting python3 kernel" not in log, f"{profile}: a document was executed"
+        # no fontTools' Brotli there: the fonts are not cut, and the log says so
+        assert "post-render: fonts left whole: this Python has no Brotli" in log
         assert (clone / "_site" / output).is_file()
     # the frozen results are on the pages, as in the full build
     ours = (SITE / "chapters" / "binary.html").read_text()

@@ -330,8 +330,28 @@ def cut_text_font(site: Path) -> list[str]:
     return done
 
 
+def missing_font_tools() -> str | None:
+    """What cutting the fonts needs and this Python lacks (fontTools, and Brotli for WOFF2)."""
+    try:
+        from fontTools.ttLib import woff2
+    except ImportError:
+        return "fontTools"
+    return None if woff2.haveBrotli else "Brotli"
+
+
 def subset_site_fonts(site: Path) -> list[str]:
-    """Cut the fonts of ``site`` down to what its pages use; what was done, one line each."""
+    """Cut the fonts of ``site`` down to what its pages use; what was done, one line each.
+
+    Without fontTools or Brotli (a plain ``quarto render`` with a Python that has
+    only Jupyter and matplotlib) the fonts are left whole, as Quarto copied them:
+    the pages are the same, only their fonts are larger.
+    """
+    missing = missing_font_tools()
+    if missing:
+        return [
+            f"fonts left whole: this Python has no {missing} (`pip install fonttools brotli`, "
+            "or `make setup` for the project's environment); the pages work, with larger fonts"
+        ]
     done = []
     pages = sorted(site.rglob("*.html"))
     math_font = site / MATH_FONT_SITE
