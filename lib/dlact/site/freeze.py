@@ -90,12 +90,16 @@ def python_code(source: str) -> str:
     return ast.dump(_WithoutDocstrings().visit(ast.parse(source)))
 
 
-def _digest(paths: list[Path], root: Path) -> str:
+def _digest(paths: list[Path], root: Path, texts: dict[str, str] | None = None) -> str:
+    """Hash of ``paths``; a path named in ``texts`` counts with that text instead of its file's."""
     h = hashlib.sha256()
     for path in paths:
-        h.update(str(path.relative_to(root)).encode())
+        name = str(path.relative_to(root))
+        h.update(name.encode())
         h.update(b"\0")
-        if path.suffix == ".py":
+        if texts is not None and path.relative_to(root).as_posix() in texts:
+            h.update(texts[path.relative_to(root).as_posix()].encode("utf-8"))
+        elif path.suffix == ".py":
             h.update(python_code(path.read_text(encoding="utf-8")).encode())
         else:
             h.update(path.read_bytes())
@@ -185,13 +189,14 @@ def backend() -> str:
     return os.environ.get("KERAS_BACKEND") or DEFAULT_BACKEND
 
 
-def document_hash(doc: Path, root: Path = ROOT) -> str:
-    """Hash of everything that determines ``doc``'s executed results."""
+def document_hash(doc: Path, root: Path = ROOT, texts: dict[str, str] | None = None) -> str:
+    """Hash of everything that determines ``doc``'s executed results; with ``texts``, as if
+    the files they name (by path in the project) held those texts."""
     from dlact.site.qmd import included_files
 
     files = included_files(doc)
     claims = [c for f in files if (c := f.with_name(f.stem + ".claims.yml")).is_file()]
-    own = _digest(files + claims, root)
+    own = _digest(files + claims, root, texts)
     shared = _digest(library_inputs(doc, root) + shared_inputs(root), root)
     return hashlib.sha256(f"{own}:{shared}:{backend()}".encode()).hexdigest()
 
@@ -259,13 +264,62 @@ def main(argv: list[str], root: Path | None = None) -> int:
             )
             return 1
         return 0
+    recorded = read_manifest(root)
+    executed = set()
     for s in stale:
+        name = s.document.relative_to(root)
+        if carry_prose(s.document, recorded.get(str(name)), root):
+            print(f"freeze: {name}: only its prose changed, carried into its frozen results")
+            continue
         shutil.rmtree(freeze_dir(s.document, root))
-        print(f"freeze: re-executing {s.document.relative_to(root)} ({s.reason})")
+        executed.add(s.document)
+        print(f"freeze: re-executing {name} ({s.reason})")
     # Record the inputs now: a document whose freeze was removed will be executed by
     # this render, and if the render fails it has no freeze, so it executes next time.
-    write_manifest({**read_manifest(root), **current}, root)
+    write_manifest({**recorded, **current}, root)
+    record_sources(root, executed, recorded, current)
     return 0
+
+
+def carry_prose(doc: Path, recorded: str | None, root: Path = ROOT) -> bool:
+    """Carry a prose-only edit into ``doc``'s frozen results (:mod:`dlact.site.prosepatch`):
+    only if nothing but its included files changed since the sources it was executed from
+    (the recorded hash is that of those sources, with today's library, packages, backend
+    and claims)."""
+    from dlact.site import prosepatch
+    from dlact.site.qmd import included_files
+
+    folder = freeze_dir(doc, root)
+    sources = prosepatch.read_sources(folder)
+    if sources is None or recorded is None:
+        return False
+    try:
+        if document_hash(doc, root, texts=sources) != recorded:
+            return False
+    except (OSError, UnicodeDecodeError):
+        return False
+    return prosepatch.carry(doc, included_files(doc), folder, root)
+
+
+def record_sources(
+    root: Path, executed: set[Path], recorded: dict[str, str], current: dict[str, str]
+) -> None:
+    """Keep beside each document's frozen results the texts they come from: for a document
+    executed in this render (or never frozen), today's; for a frozen one with no record
+    whose inputs are unchanged, today's too."""
+    from dlact.site import prosepatch
+    from dlact.site.qmd import included_files
+
+    for doc in executable_documents(root):
+        folder = freeze_dir(doc, root)
+        key = str(doc.relative_to(root))
+        unrecorded = folder.exists() and not (folder / prosepatch.SOURCES).exists()
+        if (
+            doc in executed
+            or not folder.exists()
+            or (unrecorded and recorded.get(key) == current.get(key))
+        ):
+            prosepatch.write_sources(folder, prosepatch.current_sources(included_files(doc), root))
 
 
 if __name__ == "__main__":
