@@ -261,9 +261,10 @@ def test_main_removes_stale_results_and_records_inputs(project, monkeypatch, cap
     assert freeze.main([], project) == 0
     out = capsys.readouterr().out
     assert out.startswith("freeze: re-executing slides/deck.qmd (its sources")
-    assert not (freeze.freeze_dir(deck, project) / "execute-results").exists()
-    # beside them, the texts this render executes it from
-    sources = json.loads((freeze.freeze_dir(deck, project) / "sources.json").read_text())
+    # nothing of ours in Quarto's folder for it (Quarto copies that folder's files)
+    assert not freeze.freeze_dir(deck, project).exists()
+    # the texts this render executes it from, kept apart
+    sources = json.loads((project / "_freeze" / "sources" / "slides" / "deck.json").read_text())
     assert sources["slides/deck.qmd"] == deck.read_text()
     assert freeze.freeze_dir(project / "chapters" / "one.qmd", project).exists()
     manifest = json.loads((project / "_freeze" / "inputs.json").read_text())
@@ -286,8 +287,7 @@ def test_the_check_can_be_asked_for_by_the_setting(project, monkeypatch, capsys)
     assert freeze.freeze_dir(project / "chapters" / "one.qmd", project).exists()
     monkeypatch.setenv("DLACT_FREEZE", "")
     assert freeze.main([], project) == 0
-    results = freeze.freeze_dir(project / "chapters" / "one.qmd", project) / "execute-results"
-    assert not results.exists()
+    assert not freeze.freeze_dir(project / "chapters" / "one.qmd", project).exists()
 
 
 def test_the_manifest_is_sorted_for_readable_diffs(project):

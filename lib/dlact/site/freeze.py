@@ -290,7 +290,7 @@ def carry_prose(doc: Path, recorded: str | None, root: Path = ROOT) -> bool:
     from dlact.site.qmd import included_files
 
     folder = freeze_dir(doc, root)
-    sources = prosepatch.read_sources(folder)
+    sources = prosepatch.read_sources(prosepatch.sources_file(doc, root))
     if sources is None or recorded is None:
         return False
     try:
@@ -312,14 +312,15 @@ def record_sources(
 
     for doc in executable_documents(root):
         folder = freeze_dir(doc, root)
+        record = prosepatch.sources_file(doc, root)
         key = str(doc.relative_to(root))
-        unrecorded = folder.exists() and not (folder / prosepatch.SOURCES).exists()
+        unrecorded = folder.exists() and not record.exists()
         if (
             doc in executed
             or not folder.exists()
             or (unrecorded and recorded.get(key) == current.get(key))
         ):
-            prosepatch.write_sources(folder, prosepatch.current_sources(included_files(doc), root))
+            prosepatch.write_sources(record, prosepatch.current_sources(included_files(doc), root))
 
 
 if __name__ == "__main__":

@@ -18,9 +18,11 @@ An edited passage is found in the frozen text by its changed lines and up to
 two unchanged prose lines on either side; it must be there exactly once in
 every format, else the document is executed again.
 
-The texts a document's frozen results come from are kept beside them, in
-``_freeze/<document>/sources.json`` (every file the document includes, by
-its path in the project): the edit is what differs from those.
+The texts a document's frozen results come from are kept in
+``_freeze/sources/<document>.json`` (every file the document includes, by its
+path in the project): the edit is what differs from those. Not in the
+document's own folder of ``_freeze/``: Quarto copies that folder's files
+beside the document while it renders.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ import json
 import re
 from pathlib import Path
 
-SOURCES = "sources.json"
+SOURCES = "sources"
 
 #: A block that is code, not prose: an executable cell (```` ```{python} ````) or an
 #: Observable one (```` ```{ojs} ````).
@@ -114,16 +116,20 @@ def replace_once(text: str, old: str, new: str) -> str | None:
     return (wrapped[:first] + f"\n{new}\n" + wrapped[first + len(needle) :])[1:-1]
 
 
-def read_sources(freeze_dir: Path) -> dict[str, str] | None:
+def sources_file(doc: Path, root: Path) -> Path:
+    """Where the texts ``doc``'s frozen results come from are kept."""
+    return root / "_freeze" / SOURCES / doc.relative_to(root).with_suffix(".json")
+
+
+def read_sources(path: Path) -> dict[str, str] | None:
     try:
-        return json.loads((freeze_dir / SOURCES).read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
 
 
-def write_sources(freeze_dir: Path, texts: dict[str, str]) -> None:
-    freeze_dir.mkdir(parents=True, exist_ok=True)
-    path = freeze_dir / SOURCES
+def write_sources(path: Path, texts: dict[str, str]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps(texts, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     tmp.replace(path)
@@ -140,12 +146,14 @@ def quarto_hash(text: str) -> str:
 
 
 def carry(doc: Path, files: list[Path], freeze_dir: Path, root: Path) -> bool:
-    """Carry a prose-only edit of ``doc``'s ``files`` into its frozen results.
+    """Carry a prose-only edit of ``doc``'s ``files`` into its frozen results (in
+    ``freeze_dir``).
 
     True if done (every format's frozen text edited, the sources recorded);
     False, changing nothing, if the document must be executed again.
     """
-    old = read_sources(freeze_dir)
+    record = sources_file(doc, root)
+    old = read_sources(record)
     new = current_sources(files, root)
     if old is None or list(old) != list(new):
         return False  # no record of the sources, or another set of includes
@@ -175,5 +183,5 @@ def carry(doc: Path, files: list[Path], freeze_dir: Path, root: Path) -> bool:
     for path, frozen in patched.items():
         # as Quarto writes it: two spaces, no final newline
         path.write_text(json.dumps(frozen, indent=2, ensure_ascii=False), encoding="utf-8")
-    write_sources(freeze_dir, new)
+    write_sources(record, new)
     return True
