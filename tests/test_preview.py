@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import http.server
 import os
 import shutil
 import subprocess
@@ -58,6 +57,12 @@ def _project(tmp_path: Path) -> Path:
     (chapters / "_outer.qmd").write_text("Outer text.\n\n{{< include _inner.qmd >}}\n")
     (chapters / "_inner.qmd").write_text("Inner text, first version.\n")
     (chapters / "_unused.qmd").write_text("Nobody includes this.\n")
+    extension = tmp_path / preview.RELOAD
+    extension.parent.mkdir(parents=True)
+    extension.write_text(
+        "title: T\nauthor: A\nversion: 1.0.0\ncontributes:\n  filters:\n    - t.lua\n"
+    )
+    (extension.parent / "t.lua").write_text("")
     return tmp_path
 
 
@@ -80,19 +85,6 @@ def test_the_watcher_reports_what_changed_once(tmp_path):
     assert watcher.changed() == []
 
 
-class _Recorder(http.server.BaseHTTPRequestHandler):
-    paths: list[str] = []
-
-    def do_GET(self):  # noqa: N802 (the standard library's name)
-        type(self).paths.append(self.path)
-        self.send_response(200)
-        self.end_headers()
-        self.wfile.write(b"rendered")
-
-    def log_message(self, *args):
-        pass
-
-
 def _wait_for(condition, seconds: float) -> bool:
     end = time.monotonic() + seconds
     while time.monotonic() < end:
@@ -102,44 +94,86 @@ def _wait_for(condition, seconds: float) -> bool:
     return False
 
 
-def test_an_edited_partial_sends_a_render_request_for_its_document(tmp_path):
+def _older(path: Path) -> int:
+    """Date ``path`` a minute back; its new modification time."""
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - 60 * 10**9))
+    return path.stat().st_mtime_ns
+
+
+def test_an_edited_partial_marks_its_documents_and_reloads_the_pages(tmp_path):
     root = _project(tmp_path)
     docs = preview.profile_documents("book", root)
-    _Recorder.paths = []
-    server = http.server.HTTPServer(("127.0.0.1", 0), _Recorder)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
+    doc, reload = root / "chapters" / "doc.qmd", root / preview.RELOAD
+    before = {path: _older(path) for path in (doc, reload)}
     stop, logged = threading.Event(), []
     follower = threading.Thread(
-        target=preview.follow_partials,
-        args=(server.server_port, docs, stop, root, logged.append),
-        daemon=True,
+        target=preview.follow_partials, args=(docs, stop, root, logged.append), daemon=True
     )
-    doc = root / "chapters" / "doc.qmd"
-    before = doc.stat().st_mtime_ns
     follower.start()
     try:
         time.sleep(2 * preview.POLL)
         inner = root / "chapters" / "_inner.qmd"
         inner.write_text("Inner text, second version.\n")
         os.utime(inner, ns=(inner.stat().st_atime_ns, inner.stat().st_mtime_ns + 10**9))
-        assert _wait_for(lambda: _Recorder.paths, 10), logged
+        assert _wait_for(lambda: logged, 10)
+        # a partial nobody includes changes nothing
+        (root / "chapters" / "_unused.qmd").write_text("Still unused.\n")
+        time.sleep(4 * preview.POLL)
     finally:
         stop.set()
         follower.join(5)
-        server.shutdown()
-    assert _Recorder.paths == [f"/{preview.RENDER_REQUEST}/chapters/doc.qmd"]
-    assert logged == ["preview: _inner.qmd changed; rendering chapters/doc.qmd"]
-    assert doc.stat().st_mtime_ns > before  # Quarto reads the document afresh
+    assert logged == ["preview: _inner.qmd changed; chapters/doc.qmd rendered again when shown"]
+    assert doc.stat().st_mtime_ns > before[doc]  # Quarto reads the document afresh
+    assert reload.stat().st_mtime_ns > before[reload]  # the server reloads its pages
 
 
-def test_a_preview_server_that_is_not_there_is_said_plainly(tmp_path):
+def test_a_prose_edit_is_carried_into_the_freeze_and_the_document_left_alone(tmp_path):
+    import json
+
+    from dlact.site import freeze, prosepatch
+
     root = _project(tmp_path)
+    inner = root / "chapters" / "_inner.qmd"
+    inner.write_text("```{python}\nx = 1\n```\n\nInner text, first version.\n")
+    doc = root / "chapters" / "doc.qmd"
+    results = freeze.freeze_dir(doc, root) / "execute-results"
+    results.mkdir(parents=True)
+    frozen = "Outer text.\n\n::: {.cell}\n```python\nx = 1\n```\n:::\n\nInner text, first version."
+    (results / "html.json").write_text(
+        json.dumps(
+            {"hash": prosepatch.quarto_hash(doc.read_text()), "result": {"markdown": frozen}}
+        )
+    )
+    freeze.write_manifest(freeze.find_stale(root)[1], root)  # as after a render
+    assert freeze.main([], root) == 0  # records the sources
+    before = _older(doc)
+    stop, logged = threading.Event(), []
+    docs = preview.profile_documents("book", root)
+    follower = threading.Thread(
+        target=preview.follow_partials, args=(docs, stop, root, logged.append), daemon=True
+    )
+    follower.start()
+    try:
+        time.sleep(2 * preview.POLL)
+        inner.write_text(inner.read_text().replace("first", "second"))
+        assert _wait_for(lambda: logged, 10)
+    finally:
+        stop.set()
+        follower.join(5)
+    markdown = json.loads((results / "html.json").read_text())["result"]["markdown"]
+    assert markdown == frozen.replace("first", "second")
+    assert doc.stat().st_mtime_ns == before  # not executed: Quarto need not read it again
+    assert freeze.find_stale(root)[0] == []  # and the render's freeze check finds it fresh
+
+
+def test_without_the_extension_the_log_says_to_reload_by_hand(tmp_path):
+    root = _project(tmp_path)
+    (root / preview.RELOAD).unlink()
     docs = preview.profile_documents("book", root)
     stop, logged = threading.Event(), []
     follower = threading.Thread(
-        target=preview.follow_partials,
-        args=(preview.free_port(), docs, stop, root, logged.append),
-        daemon=True,
+        target=preview.follow_partials, args=(docs, stop, root, logged.append), daemon=True
     )
     follower.start()
     try:
@@ -149,21 +183,27 @@ def test_a_preview_server_that_is_not_there_is_said_plainly(tmp_path):
     finally:
         stop.set()
         follower.join(5)
-    assert "did not take the request" in logged[1] and "save again" in logged[1]
+    assert "cannot touch" in logged[0] and "reload by hand" in logged[0]
 
 
-def test_the_profile_and_port_come_from_the_options(monkeypatch):
+def test_the_profile_comes_from_the_options(monkeypatch):
     monkeypatch.setenv("QUARTO_PROFILE", "slides")
     assert preview.profile_of([]) == "slides"
     assert preview.profile_of(["--profile", "book,extra"]) == "book"
 
 
 def test_quarto_preview_shows_an_edited_partial(tmp_path):
-    """With a real Quarto: the page is rendered again with the partial's new text."""
+    """With a real Quarto and a browser showing the page: each edit of a partial is on
+    the page within a few seconds of being saved."""
     if shutil.which("quarto") is None:
         pytest.skip("quarto is not installed (not on PATH): this test drives `quarto preview`")
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("no chromium on the PATH: the preview reloads the page a browser shows")
+    from playwright.sync_api import sync_playwright
+
     root = _project(tmp_path)
-    port = preview.free_port()
+    port = _free_port()
     code = (
         "import sys; from pathlib import Path; from dlact.site import preview; "
         f"sys.exit(preview.main(['--no-browser', '--port', '{port}'], root=Path(sys.argv[1])))"
@@ -175,22 +215,41 @@ def test_quarto_preview_shows_an_edited_partial(tmp_path):
         text=True,
         start_new_session=True,
     )
-    page = root / "_site" / "chapters" / "doc.html"
-    shown = edited = False
+    shown = []
     try:
-        shown = _wait_for(lambda: page.is_file() and "first version" in page.read_text(), 180)
-        if shown:
-            # twice: after its first render Quarto's watcher skips a document whose text
-            # is unchanged, however recent the file
-            for version in ("second", "third"):
-                time.sleep(2 * preview.POLL)
-                (root / "chapters" / "_inner.qmd").write_text(f"Inner text, {version} version.\n")
-                edited = _wait_for(lambda v=version: f"{v} version" in page.read_text(), 120)
-                if not edited:
-                    break
+        page_file = root / "_site" / "chapters" / "doc.html"
+        if _wait_for(page_file.is_file, 180):
+            with sync_playwright() as p:
+                browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+                page = browser.new_page()
+                page.goto(f"http://127.0.0.1:{port}/chapters/doc.html", timeout=120_000)
+                # twice: after its first render Quarto's watcher skips a document whose
+                # text is unchanged, however recent the file
+                for version in ("second", "third"):
+                    time.sleep(2 * preview.POLL)
+                    (root / "chapters" / "_inner.qmd").write_text(
+                        f"Inner text, {version} version.\n"
+                    )
+                    seen = _wait_for(lambda v=version: f"{v} version" in _text(page), 120)
+                    shown.append((version, seen))
+                browser.close()
     finally:
         os.killpg(process.pid, 15)
         output = process.communicate(timeout=30)[0]
-    assert shown, output[-3000:]
-    assert edited, output[-3000:]
-    assert "preview: _inner.qmd changed; rendering chapters/doc.qmd" in output
+    assert shown == [("second", True), ("third", True)], output[-3000:]
+    assert "preview: _inner.qmd changed; chapters/doc.qmd rendered again when shown" in output
+
+
+def _text(page) -> str:
+    try:
+        return page.inner_text("body", timeout=1000)
+    except Exception:  # the page is reloading
+        return ""
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

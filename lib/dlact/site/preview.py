@@ -7,11 +7,19 @@ of the lecture is a short file that includes its partials
 ...), so an edited paragraph would not show until the preview was restarted.
 
 This module runs ``quarto preview`` and watches the partials and their claims
-files. When one changes, it asks the preview server to render each document
-of the previewed profile that includes it, with the request editors (RStudio,
-VS Code) send to the server when a file is saved; the server renders the
-document (its pre-render notices the changed partial and has it executed
-again, see :mod:`dlact.site.freeze`) and reloads the browser.
+files. When one changes, it brings each document of the previewed profile
+that includes it up to date, then touches the project's filter extension, a
+change the preview server answers by reloading its open pages and rendering
+each page again, from the frozen results, before serving it:
+
+* an edit of the prose alone is carried into the document's frozen results
+  at once (:mod:`dlact.site.prosepatch`), and nothing is executed;
+* any other edit marks the document as changed (its file's modification
+  time): Quarto reads it afresh and executes it again.
+
+(The server's own render request, which editors send on save, would execute
+the document every time, whatever changed, and leave its other formats'
+frozen results behind.)
 
 The watch compares modification times every half second: a few dozen files,
 no dependency needed.
@@ -23,23 +31,19 @@ Run: ``python -m dlact.site.preview [quarto preview options]``, as
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parents[3]
 
-#: The path under which Quarto's preview server takes a request to render a
-#: file (``kQuartoRenderCommand`` in quarto-cli; the protocol RStudio uses).
-RENDER_REQUEST = "90B3C9E8-0DBC-4BC0-B164-AA2D5C031B28"
+#: A file of the project's filter extension: when it changes, the preview server
+#: reloads its pages, and renders each page it then serves again.
+RELOAD = Path("_extensions") / "lecture" / "_extension.yml"
 
 #: Seconds between two looks at the partials' modification times.
 POLL = 0.5
@@ -138,42 +142,21 @@ class Watcher:
         return changed
 
 
-def request_render(port: int, document: Path, root: Path = ROOT, timeout: float = 10) -> str:
-    """Ask the preview server on ``port`` to render ``document``; the server's answer."""
-    relative = document.resolve().relative_to(root.resolve()).as_posix()
-    url = f"http://127.0.0.1:{port}/{RENDER_REQUEST}/{urllib.parse.quote(relative)}"
-    with urllib.request.urlopen(url, timeout=timeout) as response:
-        return response.read().decode("utf-8", "replace")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def port_of(args: list[str]) -> int | None:
-    """The ``--port`` given to ``quarto preview``, if any.
-
-    >>> port_of(["--port", "4200"]), port_of(["--port=4201"]), port_of(["--no-browser"])
-    (4200, 4201, None)
-    """
-    for i, arg in enumerate(args):
-        if arg == "--port" and i + 1 < len(args):
-            return int(args[i + 1])
-        if arg.startswith("--port="):
-            return int(arg.split("=", 1)[1])
-    return None
-
-
 def follow_partials(
-    port: int,
     documents: list[Path],
     stop: threading.Event,
     root: Path = ROOT,
     log=print,
 ) -> None:
-    """Until ``stop`` is set: when a partial changes, have the documents including it rendered."""
+    """Until ``stop`` is set: when a partial changes, bring the documents including it up
+    to date and have the preview server reload its pages.
+
+    A prose-only edit is carried into each document's frozen results at once
+    (:func:`dlact.site.freeze.carry_prose`), and the page is rendered from them;
+    otherwise the document is marked as changed, and executed again.
+    """
+    from dlact.site import freeze
+
     watcher = Watcher(root)
     while not stop.wait(POLL):
         changed = watcher.changed()
@@ -182,14 +165,27 @@ def follow_partials(
         time.sleep(POLL)  # an editor may write in several steps: take them all
         changed = list(dict.fromkeys(changed + watcher.changed()))
         targets = list(dict.fromkeys(d for c in changed for d in documents_including(c, documents)))
+        if not targets:
+            continue
+        recorded = freeze.read_manifest(root)
         for doc in targets:
-            os.utime(doc)  # Quarto keeps each document's expanded text until its file changes
-            names = ", ".join(c.name for c in changed)
-            log(f"preview: {names} changed; rendering {doc.relative_to(root).as_posix()}")
-            try:
-                request_render(port, doc, root)
-            except (urllib.error.URLError, OSError) as exc:
-                log(f"preview: the preview server did not take the request ({exc}); save again")
+            key = str(doc.relative_to(root))
+            if freeze.carry_prose(doc, recorded.get(key), root):
+                # fresh again: the render's own freeze check finds nothing to do
+                recorded[key] = freeze.document_hash(doc, root)
+                freeze.write_manifest(recorded, root)
+            else:
+                # code changed: the document is executed again, so Quarto must read it
+                # afresh (it keeps each document's expanded text until its file's date
+                # changes, and then renders it at once, executing it)
+                os.utime(doc)
+        try:
+            os.utime(root / RELOAD)
+        except OSError as exc:
+            log(f"preview: cannot touch {RELOAD} to reload the pages ({exc}); reload by hand")
+        names = ", ".join(c.name for c in changed)
+        pages = ", ".join(d.relative_to(root).as_posix() for d in targets)
+        log(f"preview: {names} changed; {pages} rendered again when shown")
 
 
 def main(argv: list[str], root: Path = ROOT) -> int:
@@ -197,10 +193,6 @@ def main(argv: list[str], root: Path = ROOT) -> int:
     from dlact.site.build import _env, find_quarto, kernel_settings
 
     args = list(argv)
-    port = port_of(args)
-    if port is None:
-        port = free_port()
-        args += ["--port", str(port)]
     profile = profile_of(args)
     documents = profile_documents(profile, root)
     # the build's settings: the fit cache, faster fits and JAX's compilation cache, so an
@@ -208,9 +200,7 @@ def main(argv: list[str], root: Path = ROOT) -> int:
     env = _env(**kernel_settings(fit_cache=root / "_cache" / "fits"))
     quarto = subprocess.Popen([find_quarto(), "preview", *args], cwd=root, env=env)
     stop = threading.Event()
-    follower = threading.Thread(
-        target=follow_partials, args=(port, documents, stop, root), daemon=True
-    )
+    follower = threading.Thread(target=follow_partials, args=(documents, stop, root), daemon=True)
     follower.start()
     try:
         return quarto.wait()
