@@ -94,11 +94,11 @@ def _digest(paths: list[Path], root: Path, texts: dict[str, str] | None = None) 
     """Hash of ``paths``; a path named in ``texts`` counts with that text instead of its file's."""
     h = hashlib.sha256()
     for path in paths:
-        name = str(path.relative_to(root))
-        h.update(name.encode())
+        h.update(str(path.relative_to(root)).encode())
         h.update(b"\0")
-        if texts is not None and path.relative_to(root).as_posix() in texts:
-            h.update(texts[path.relative_to(root).as_posix()].encode("utf-8"))
+        given = (texts or {}).get(path.relative_to(root).as_posix())
+        if given is not None:
+            h.update(given.encode("utf-8"))
         elif path.suffix == ".py":
             h.update(python_code(path.read_text(encoding="utf-8")).encode())
         else:
