@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -268,3 +270,116 @@ def test_an_edit_is_found_with_its_context():
     assert prosepatch.replace_once("x\nCC.", "C.", "C2.") is None  # whole lines only
     assert re.fullmatch(r"[0-9a-f]{32}", prosepatch.quarto_hash("a\r\nb"))
     assert prosepatch.quarto_hash("a\r\nb") == prosepatch.quarto_hash("a\nb")
+
+
+# ---- the edits, exactly -------------------------------------------------------------
+
+LINES = "L1\nL2\nL3\nL4\nL5\nL6\nL7\n"
+
+
+@pytest.mark.parametrize(
+    "new, edits",
+    [
+        # two unchanged lines either side, no more
+        ("L1\nL2\nL3\nX\nL5\nL6\nL7\n", [("L2\nL3\nL4\nL5\nL6", "L2\nL3\nX\nL5\nL6")]),
+        # at the start and at the end of the file: what there is
+        ("X\nL2\nL3\nL4\nL5\nL6\nL7\n", [("L1\nL2\nL3", "X\nL2\nL3")]),
+        ("L1\nL2\nL3\nL4\nL5\nL6\nX\n", [("L5\nL6\nL7", "L5\nL6\nX")]),
+        # an insertion and a deletion
+        ("L1\nL2\nL3\nN\nL4\nL5\nL6\nL7\n", [("L2\nL3\nL4\nL5", "L2\nL3\nN\nL4\nL5")]),
+        ("L1\nL2\nL3\nL5\nL6\nL7\n", [("L2\nL3\nL4\nL5\nL6", "L2\nL3\nL5\nL6")]),
+        # two edits one line apart: the context stops at the other edit
+        (
+            "L1\nL2\nX\nL4\nY\nL6\nL7\n",
+            [("L1\nL2\nL3\nL4", "L1\nL2\nX\nL4"), ("L4\nL5\nL6\nL7", "L4\nY\nL6\nL7")],
+        ),
+    ],
+)
+def test_each_edit_comes_with_up_to_two_unchanged_lines_either_side(new, edits):
+    assert prosepatch.prose_edits(LINES, new) == edits
+
+
+def test_the_context_stops_at_a_line_that_is_not_prose():
+    old = "```{python}\nx = 1\n```\nA.\nB.\nC.\n"
+    assert prosepatch.prose_edits(old, old.replace("A.", "A2.")) == [("A.\nB.\nC.", "A2.\nB.\nC.")]
+    # a prose line turned into inline code is not prose any more
+    assert prosepatch.prose_edits(old, old.replace("B.", "B `{python} x`.")) is None
+
+
+def test_front_matter_ends_at_its_closing_line_and_a_later_rule_is_prose():
+    assert prosepatch.prose_lines(["---", "a: 1", "...", "Text."]) == [False] * 3 + [True]
+    assert prosepatch.prose_lines(["Text.", "---", "More."]) == [True, True, True]
+
+
+def test_a_passage_at_the_very_start_of_the_frozen_text_is_found():
+    assert prosepatch.replace_once("C.\nx", "C.", "D.") == "D.\nx"
+    assert prosepatch.replace_once("x\nC.", "C.", "D.") == "x\nD."
+
+
+def test_a_carry_refuses_other_includes_and_missing_results(project):
+    doc = project / "chapters" / "one.qmd"
+    folder = freeze.freeze_dir(doc, project)
+    files = included_files(doc)
+    record = prosepatch.sources_file(doc, project)
+    texts = json.loads(record.read_text())
+    # a record naming another set of files
+    record.write_text(json.dumps({**texts, "chapters/_gone.qmd": "Gone.\n"}))
+    assert prosepatch.carry(doc, files, folder, project) is False
+    # no record at all
+    record.unlink()
+    assert prosepatch.carry(doc, files, folder, project) is False
+    assert freeze.carry_prose(doc, "any", project) is False
+    # a record but no frozen results
+    prosepatch.write_sources(record, texts)
+    shutil.rmtree(folder / "execute-results")
+    assert prosepatch.carry(doc, files, folder, project) is False
+
+
+def test_a_carry_refuses_a_recorded_hash_that_is_not_the_sources(project):
+    doc = project / "chapters" / "one.qmd"
+    _edit(project, "More prose here.", "Other prose here.")
+    assert freeze.carry_prose(doc, "not the hash of the sources", project) is False
+    assert freeze.carry_prose(doc, None, project) is False
+
+
+def test_non_ascii_prose_is_written_as_quarto_writes_it(project):
+    _edit(project, "More prose here.", "More prose here: 5 × 3 ≈ 15.")
+    assert freeze.main([], project) == 0
+    path = project / "_freeze" / "chapters" / "one" / "execute-results" / "html.json"
+    assert "5 × 3 ≈ 15." in path.read_text(encoding="utf-8")  # as written, not \u escapes
+
+
+def test_an_existing_record_of_the_sources_is_left_as_it_is(project):
+    record = project / "_freeze" / "sources" / "chapters" / "one.json"
+    before = _older(record)
+    assert freeze.main([], project) == 0
+    assert record.stat().st_mtime_ns == before
+
+
+def _older(path: Path) -> int:
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns - 60 * 10**9))
+    return path.stat().st_mtime_ns
+
+
+def test_empty_front_matter_ends_on_its_second_line():
+    assert prosepatch.prose_lines(["---", "---", "Text."]) == [False, False, True]
+
+
+def test_the_context_after_an_edit_stops_at_a_line_that_is_not_prose():
+    old = "A.\nB.\n```{python}\nx = 1\n```\n"
+    assert prosepatch.prose_edits(old, old.replace("A.", "A2.")) == [("A.\nB.", "A2.\nB.")]
+
+
+def test_a_carry_refuses_code_and_a_passage_it_cannot_find(project):
+    doc = project / "chapters" / "one.qmd"
+    folder = freeze.freeze_dir(doc, project)
+    _edit(project, "x = 1\n", "x = 2\n")
+    assert prosepatch.carry(doc, included_files(doc), folder, project) is False
+    _edit(project, "x = 2\n", "x = 1\n")
+    _edit(project, "More prose here.", "Other prose here.")
+    path = folder / "execute-results" / "html.json"
+    frozen = json.loads(path.read_text())
+    frozen["result"]["markdown"] = frozen["result"]["markdown"].replace("More prose", "Some")
+    path.write_text(json.dumps(frozen, indent=2))
+    assert prosepatch.carry(doc, included_files(doc), folder, project) is False

@@ -265,19 +265,17 @@ def main(argv: list[str], root: Path | None = None) -> int:
             return 1
         return 0
     recorded = read_manifest(root)
-    executed = set()
     for s in stale:
         name = s.document.relative_to(root)
         if carry_prose(s.document, recorded.get(str(name)), root):
             print(f"freeze: {name}: only its prose changed, carried into its frozen results")
             continue
         shutil.rmtree(freeze_dir(s.document, root))
-        executed.add(s.document)
         print(f"freeze: re-executing {name} ({s.reason})")
     # Record the inputs now: a document whose freeze was removed will be executed by
     # this render, and if the render fails it has no freeze, so it executes next time.
     write_manifest({**recorded, **current}, root)
-    record_sources(root, executed, recorded, current)
+    record_sources(root, recorded, current)
     return 0
 
 
@@ -289,37 +287,24 @@ def carry_prose(doc: Path, recorded: str | None, root: Path = ROOT) -> bool:
     from dlact.site import prosepatch
     from dlact.site.qmd import included_files
 
-    folder = freeze_dir(doc, root)
     sources = prosepatch.read_sources(prosepatch.sources_file(doc, root))
-    if sources is None or recorded is None:
+    if sources is None or document_hash(doc, root, texts=sources) != recorded:
         return False
-    try:
-        if document_hash(doc, root, texts=sources) != recorded:
-            return False
-    except (OSError, UnicodeDecodeError):
-        return False
-    return prosepatch.carry(doc, included_files(doc), folder, root)
+    return prosepatch.carry(doc, included_files(doc), freeze_dir(doc, root), root)
 
 
-def record_sources(
-    root: Path, executed: set[Path], recorded: dict[str, str], current: dict[str, str]
-) -> None:
-    """Keep beside each document's frozen results the texts they come from: for a document
-    executed in this render (or never frozen), today's; for a frozen one with no record
-    whose inputs are unchanged, today's too."""
+def record_sources(root: Path, recorded: dict[str, str], current: dict[str, str]) -> None:
+    """Keep the texts each document's frozen results come from: for a document with
+    none frozen (executed in this render, or never), today's; for a frozen one with no
+    record whose inputs are unchanged, today's too. An existing record is left as it is."""
     from dlact.site import prosepatch
     from dlact.site.qmd import included_files
 
     for doc in executable_documents(root):
-        folder = freeze_dir(doc, root)
         record = prosepatch.sources_file(doc, root)
         key = str(doc.relative_to(root))
-        unrecorded = folder.exists() and not record.exists()
-        if (
-            doc in executed
-            or not folder.exists()
-            or (unrecorded and recorded.get(key) == current.get(key))
-        ):
+        frozen = freeze_dir(doc, root).exists()
+        if not frozen or (not record.exists() and recorded.get(key) == current.get(key)):
             prosepatch.write_sources(record, prosepatch.current_sources(included_files(doc), root))
 
 

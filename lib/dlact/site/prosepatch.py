@@ -64,7 +64,7 @@ def prose_lines(lines: list[str]) -> list[bool]:
         if fence is not None:
             prose.append(False)
             stripped = line.strip()
-            if stripped.startswith(fence) and set(stripped) == {fence[0]}:
+            if stripped.startswith(fence) and set(stripped) == set(fence):
                 fence = None
             continue
         opening = CODE_FENCE.match(line)
@@ -83,27 +83,38 @@ def prose_edits(old: str, new: str) -> list[tuple[str, str]] | None:
     prose_a, prose_b = prose_lines(a), prose_lines(b)
     edits = []
     opcodes = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
-    for tag, i1, i2, j1, j2 in opcodes:
+    for k, (tag, i1, i2, j1, j2) in enumerate(opcodes):
         if tag == "equal":
             continue
         if not (all(prose_a[i1:i2]) and all(prose_b[j1:j2])):
             return None
-        # unchanged prose around the edit, so that it is found in one place only
-        before = 0
-        while before < CONTEXT and i1 - before > 0 and prose_a[i1 - before - 1]:
-            if j1 - before <= 0 or a[i1 - before - 1] != b[j1 - before - 1]:
-                break
-            before += 1
-        after = 0
-        while after < CONTEXT and i2 + after < len(a) and prose_a[i2 + after]:
-            if j2 + after >= len(b) or a[i2 + after] != b[j2 + after]:
-                break
-            after += 1
+        # the unchanged prose around the edit, to find it in one place only: difflib puts
+        # a run of equal lines between two edits, so each side has the run beside it
+        # (the first edit of a file, if it has no run before it, starts at line 0; the
+        # last, if it has none after it, ends at the file's end)
+        run_before = i1 - opcodes[k - 1][1] if k else i1
+        run_after = opcodes[k + 1][2] - opcodes[k + 1][1] if k + 1 < len(opcodes) else len(a) - i2
+        before = _prose_run(prose_a[i1 - run_before : i1][::-1])
+        after = _prose_run(prose_a[i2 : i2 + run_after])
         found = a[i1 - before : i2 + after]
         if not any(line.strip() for line in found):
             return None  # nothing to find it by (an insertion between two non-prose lines)
         edits.append(("\n".join(found), "\n".join(b[j1 - before : j2 + after])))
     return edits
+
+
+def _prose_run(prose: list[bool]) -> int:
+    """How many of the first ``CONTEXT`` lines are prose, up to the first that is not.
+
+    >>> _prose_run([True, True, True]), _prose_run([True, False, True]), _prose_run([])
+    (2, 1, 0)
+    """
+    count = 0
+    for is_prose in prose[:CONTEXT]:
+        if not is_prose:
+            break
+        count += 1
+    return count
 
 
 def replace_once(text: str, old: str, new: str) -> str | None:
