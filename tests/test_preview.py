@@ -167,6 +167,30 @@ def test_a_prose_edit_is_carried_into_the_freeze_and_the_document_left_alone(tmp
     assert freeze.find_stale(root)[0] == []  # and the render's freeze check finds it fresh
 
 
+def test_a_broken_include_is_said_and_the_watch_goes_on(tmp_path):
+    root = _project(tmp_path)
+    docs = preview.profile_documents("book", root)
+    stop, logged = threading.Event(), []
+    follower = threading.Thread(
+        target=preview.follow_partials, args=(docs, stop, root, logged.append), daemon=True
+    )
+    outer = root / "chapters" / "_outer.qmd"
+    follower.start()
+    try:
+        time.sleep(2 * preview.POLL)
+        outer.write_text("Outer text.\n\n{{< include _missing.qmd >}}\n")
+        assert _wait_for(lambda: logged, 10)
+        time.sleep(2 * preview.POLL)
+        outer.write_text("Outer text, mended.\n\n{{< include _inner.qmd >}}\n")
+        assert _wait_for(lambda: len(logged) == 2, 10), logged
+    finally:
+        stop.set()
+        follower.join(5)
+    assert logged[0].startswith("preview: _outer.qmd changed, but the pages were not updated")
+    assert logged[0].endswith("save again")
+    assert logged[1] == "preview: _outer.qmd changed; chapters/doc.qmd rendered again when shown"
+
+
 def test_without_the_extension_the_log_says_to_reload_by_hand(tmp_path):
     root = _project(tmp_path)
     (root / preview.RELOAD).unlink()

@@ -155,8 +155,6 @@ def follow_partials(
     (:func:`dlact.site.freeze.carry_prose`), and the page is rendered from them;
     otherwise the document is marked as changed, and executed again.
     """
-    from dlact.site import freeze
-
     watcher = Watcher(root)
     while not stop.wait(POLL):
         changed = watcher.changed()
@@ -164,28 +162,41 @@ def follow_partials(
             continue
         time.sleep(POLL)  # an editor may write in several steps: take them all
         changed = list(dict.fromkeys(changed + watcher.changed()))
-        targets = list(dict.fromkeys(d for c in changed for d in documents_including(c, documents)))
+        names = ", ".join(c.name for c in changed)
+        try:
+            targets = _bring_up_to_date(changed, documents, root)
+        except Exception as exc:  # a half-written include, say: keep watching
+            log(f"preview: {names} changed, but the pages were not updated ({exc}); save again")
+            continue
         if not targets:
             continue
-        recorded = freeze.read_manifest(root)
-        for doc in targets:
-            key = str(doc.relative_to(root))
-            if freeze.carry_prose(doc, recorded.get(key), root):
-                # fresh again: the render's own freeze check finds nothing to do
-                recorded[key] = freeze.document_hash(doc, root)
-                freeze.write_manifest(recorded, root)
-            else:
-                # code changed: the document is executed again, so Quarto must read it
-                # afresh (it keeps each document's expanded text until its file's date
-                # changes, and then renders it at once, executing it)
-                os.utime(doc)
         try:
             os.utime(root / RELOAD)
         except OSError as exc:
             log(f"preview: cannot touch {RELOAD} to reload the pages ({exc}); reload by hand")
-        names = ", ".join(c.name for c in changed)
         pages = ", ".join(d.relative_to(root).as_posix() for d in targets)
         log(f"preview: {names} changed; {pages} rendered again when shown")
+
+
+def _bring_up_to_date(changed: list[Path], documents: list[Path], root: Path) -> list[Path]:
+    """The documents including ``changed``, each with a prose edit carried into its frozen
+    results, or else marked as changed."""
+    from dlact.site import freeze
+
+    targets = list(dict.fromkeys(d for c in changed for d in documents_including(c, documents)))
+    recorded = freeze.read_manifest(root)
+    for doc in targets:
+        key = str(doc.relative_to(root))
+        if freeze.carry_prose(doc, recorded.get(key), root):
+            # fresh again: the render's own freeze check finds nothing to do
+            recorded[key] = freeze.document_hash(doc, root)
+            freeze.write_manifest(recorded, root)
+        else:
+            # code changed: the document is executed again, so Quarto must read it
+            # afresh (it keeps each document's expanded text until its file's date
+            # changes, and then renders it at once, executing it)
+            os.utime(doc)
+    return targets
 
 
 def main(argv: list[str], root: Path = ROOT) -> int:
