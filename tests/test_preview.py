@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -94,6 +95,22 @@ def _wait_for(condition, seconds: float) -> bool:
     return False
 
 
+@contextlib.contextmanager
+def _following(root: Path, docs: list[Path]):
+    """``follow_partials`` on ``root`` in a thread, after its first look; the lines it logs."""
+    stop, logged = threading.Event(), []
+    follower = threading.Thread(
+        target=preview.follow_partials, args=(docs, stop, root, logged.append), daemon=True
+    )
+    follower.start()
+    try:
+        time.sleep(2 * preview.POLL)
+        yield logged
+    finally:
+        stop.set()
+        follower.join(5)
+
+
 def _older(path: Path) -> int:
     """Date ``path`` a minute back; its new modification time."""
     stat = path.stat()
@@ -106,13 +123,7 @@ def test_an_edited_partial_marks_its_documents_and_reloads_the_pages(tmp_path):
     docs = preview.profile_documents("book", root)
     doc, reload = root / "chapters" / "doc.qmd", root / preview.RELOAD
     before = {path: _older(path) for path in (doc, reload)}
-    stop, logged = threading.Event(), []
-    follower = threading.Thread(
-        target=preview.follow_partials, args=(docs, stop, root, logged.append), daemon=True
-    )
-    follower.start()
-    try:
-        time.sleep(2 * preview.POLL)
+    with _following(root, docs) as logged:
         inner = root / "chapters" / "_inner.qmd"
         inner.write_text("Inner text, second version.\n")
         os.utime(inner, ns=(inner.stat().st_atime_ns, inner.stat().st_mtime_ns + 10**9))
@@ -120,9 +131,6 @@ def test_an_edited_partial_marks_its_documents_and_reloads_the_pages(tmp_path):
         # a partial nobody includes changes nothing
         (root / "chapters" / "_unused.qmd").write_text("Still unused.\n")
         time.sleep(4 * preview.POLL)
-    finally:
-        stop.set()
-        follower.join(5)
     assert logged == ["preview: _inner.qmd changed; chapters/doc.qmd rendered again when shown"]
     assert doc.stat().st_mtime_ns > before[doc]  # Quarto reads the document afresh
     assert reload.stat().st_mtime_ns > before[reload]  # the server reloads its pages
@@ -148,19 +156,10 @@ def test_a_prose_edit_is_carried_into_the_freeze_and_the_document_left_alone(tmp
     freeze.write_manifest(freeze.find_stale(root)[1], root)  # as after a render
     assert freeze.main([], root) == 0  # records the sources
     before = _older(doc)
-    stop, logged = threading.Event(), []
     docs = preview.profile_documents("book", root)
-    follower = threading.Thread(
-        target=preview.follow_partials, args=(docs, stop, root, logged.append), daemon=True
-    )
-    follower.start()
-    try:
-        time.sleep(2 * preview.POLL)
+    with _following(root, docs) as logged:
         inner.write_text(inner.read_text().replace("first", "second"))
         assert _wait_for(lambda: logged, 10)
-    finally:
-        stop.set()
-        follower.join(5)
     markdown = json.loads((results / "html.json").read_text())["result"]["markdown"]
     assert markdown == frozen.replace("first", "second")
     assert doc.stat().st_mtime_ns == before  # not executed: Quarto need not read it again
@@ -170,22 +169,13 @@ def test_a_prose_edit_is_carried_into_the_freeze_and_the_document_left_alone(tmp
 def test_a_broken_include_is_said_and_the_watch_goes_on(tmp_path):
     root = _project(tmp_path)
     docs = preview.profile_documents("book", root)
-    stop, logged = threading.Event(), []
-    follower = threading.Thread(
-        target=preview.follow_partials, args=(docs, stop, root, logged.append), daemon=True
-    )
     outer = root / "chapters" / "_outer.qmd"
-    follower.start()
-    try:
-        time.sleep(2 * preview.POLL)
+    with _following(root, docs) as logged:
         outer.write_text("Outer text.\n\n{{< include _missing.qmd >}}\n")
         assert _wait_for(lambda: logged, 10)
         time.sleep(2 * preview.POLL)
         outer.write_text("Outer text, mended.\n\n{{< include _inner.qmd >}}\n")
         assert _wait_for(lambda: len(logged) == 2, 10), logged
-    finally:
-        stop.set()
-        follower.join(5)
     assert logged[0].startswith("preview: _outer.qmd changed, but the pages were not updated")
     assert logged[0].endswith("save again")
     assert logged[1] == "preview: _outer.qmd changed; chapters/doc.qmd rendered again when shown"
@@ -195,18 +185,9 @@ def test_without_the_extension_the_log_says_to_reload_by_hand(tmp_path):
     root = _project(tmp_path)
     (root / preview.RELOAD).unlink()
     docs = preview.profile_documents("book", root)
-    stop, logged = threading.Event(), []
-    follower = threading.Thread(
-        target=preview.follow_partials, args=(docs, stop, root, logged.append), daemon=True
-    )
-    follower.start()
-    try:
-        time.sleep(2 * preview.POLL)
+    with _following(root, docs) as logged:
         (root / "chapters" / "_outer.qmd").write_text("Outer text, edited.\n")
         assert _wait_for(lambda: len(logged) == 2, 10), logged
-    finally:
-        stop.set()
-        follower.join(5)
     assert "cannot touch" in logged[0] and "reload by hand" in logged[0]
 
 
