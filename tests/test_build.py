@@ -63,3 +63,44 @@ def test_the_constraints_pin_what_the_lock_pins(tmp_path, monkeypatch):
     monkeypatch.setattr(build, "ROOT", tmp_path)
     with pytest.raises(ValueError, match="pin every package"):
         build.write_constraints(tmp_path / "out")
+
+
+def test_quarto_lists_few_files_in_this_project():
+    """Quarto walks the project folder on every start: a venv or node_modules inside it
+    costs seconds per render (the Makefile keeps them outside, behind links)."""
+    counts = build.files_quarto_lists()
+    assert sum(counts.values()) <= build.MANY_FILES, build.warn_if_many_files()
+    for link in (".venv", "tests/checkers/node_modules"):
+        path = ROOT / link
+        assert not path.exists() or path.is_symlink(), f"{link} is a folder inside the project"
+
+
+def test_files_quarto_lists_counts_folders_but_not_links_nor_the_site(tmp_path):
+    outside = tmp_path / "outside"
+    (outside / "lib").mkdir(parents=True)
+    for i in range(5):
+        (outside / "lib" / f"m{i}.py").write_text("")
+    root = tmp_path / "project"
+    (root / "chapters" / "figs").mkdir(parents=True)
+    (root / "chapters" / "a.qmd").write_text("")
+    (root / "chapters" / "figs" / "f.png").write_text("")
+    (root / "_site" / "x").mkdir(parents=True)
+    (root / ".git" / "objects").mkdir(parents=True)
+    (root / "index.qmd").write_text("")
+    (root / ".venv").symlink_to(outside)
+    assert build.files_quarto_lists(root) == {"chapters": 4, ".venv": 1, "index.qmd": 1}
+    assert build.warn_if_many_files(root) is None
+
+
+def test_many_files_are_named_with_what_to_do(tmp_path, monkeypatch):
+    root = tmp_path / "project"
+    (root / ".venv" / "lib").mkdir(parents=True)
+    for i in range(12):
+        (root / ".venv" / "lib" / f"m{i}.py").write_text("")
+    (root / "data").mkdir()
+    (root / "index.qmd").write_text("")
+    monkeypatch.setattr(build, "MANY_FILES", 10)
+    warning = build.warn_if_many_files(root)
+    assert warning.startswith("Quarto lists 16 files and folders under the project")
+    assert "most are in .venv (14), data (1), index.qmd (1)" in warning
+    assert "`rm -rf .venv && make setup`" in warning

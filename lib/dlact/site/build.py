@@ -105,6 +105,46 @@ def kernel_settings(
     return extra
 
 
+#: Above this many files and folders under the project, each start of Quarto slows down.
+MANY_FILES = 10_000
+
+
+def files_quarto_lists(root: Path = ROOT) -> dict[str, int]:
+    """How many files and folders Quarto lists under the project each time it starts,
+    by top-level entry, largest first.
+
+    Quarto walks the whole project folder, all but the output folder, looking for
+    files to leave out of the site (quarto-dev/quarto-cli#6771); a virtual
+    environment's 47,000 files made each render 11 s slower here. It does not
+    follow links, so the venv and the checkers' npm packages live outside the
+    project, behind the links ``.venv`` and ``tests/checkers/node_modules``
+    (the Makefile's ``ENV_HOME``). ``.git`` is not counted: git keeps it packed.
+    """
+    counts: dict[str, int] = {}
+    for top in root.iterdir():
+        if top.name in ("_site", ".git"):
+            continue
+        n = 1
+        if top.is_dir() and not top.is_symlink():
+            n += sum(len(dirs) + len(files) for _, dirs, files in os.walk(top))
+        counts[top.name] = n
+    return dict(sorted(counts.items(), key=lambda item: (-item[1], item[0])))
+
+
+def warn_if_many_files(root: Path = ROOT) -> str | None:
+    """A warning when Quarto would list more than :data:`MANY_FILES` under the project."""
+    counts = files_quarto_lists(root)
+    total = sum(counts.values())
+    if total <= MANY_FILES:
+        return None
+    largest = ", ".join(f"{name} ({n:,})" for name, n in list(counts.items())[:3])
+    return (
+        f"Quarto lists {total:,} files and folders under the project each time it starts, "
+        f"which slows every render; most are in {largest}. Move big folders out of the "
+        "project (a folder .venv: `rm -rf .venv && make setup` puts the venv outside it)."
+    )
+
+
 def render(
     profile: str,
     *,
@@ -200,6 +240,8 @@ def site(
     """Book, deck and notebooks into ``_site/``, the course library's wheel and its pinned
     versions beside the notebooks, and the deck's PDF and handout where Chromium is."""
     fit_cache = fit_cache or ROOT / "_cache" / "fits"
+    if warning := warn_if_many_files():
+        print(f"warning: {warning}", file=sys.stderr)
     for profile in PROFILES:
         render(profile, fit_cache=fit_cache, results=results, claims=claims)
     build_wheel()

@@ -201,8 +201,10 @@ def _bring_up_to_date(changed: list[Path], documents: list[Path], root: Path) ->
 
 def main(argv: list[str], root: Path = ROOT) -> int:
     """Run ``quarto preview argv`` in ``root`` and follow the partials until it ends."""
-    from dlact.site.build import _env, find_quarto, kernel_settings
+    from dlact.site.build import _env, find_quarto, kernel_settings, warn_if_many_files
 
+    if warning := warn_if_many_files(root):
+        print(f"preview: {warning}", file=sys.stderr, flush=True)
     args = list(argv)
     profile = profile_of(args)
     documents = profile_documents(profile, root)
