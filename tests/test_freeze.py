@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import dataclasses
 import json
 import shutil
+import types
 from pathlib import Path
 
 import pytest
@@ -218,6 +220,28 @@ def test_modules_imported_by_imported_modules_count_lazily_and_relatively_too(pr
     assert reached == {"__init__.py", "mod.py", "helper.py", "deep.py"}
     (lib / "deep.py").write_text("def h():\n    return 2\n")
     assert stale_names(project) == ["chapters/one.qmd", "slides/deck.qmd"]
+
+
+def test_each_module_is_parsed_once_per_run_however_many_documents_import_it(project, monkeypatch):
+    """The chapters and the deck import the same modules: a run parses each one once
+    for its code and once for its imports, not once per document (a preview renders
+    a page after every save, and this runs first)."""
+    freeze.python_code.cache_clear()
+    freeze._imports_in.cache_clear()
+    parsed = []
+    counting = types.ModuleType("ast")  # freeze's ast, parse counted; pytest's own untouched
+    counting.__dict__.update(vars(ast))
+    counting.parse = lambda source: parsed.append(source) or ast.parse(source)
+    monkeypatch.setattr(freeze, "ast", counting)
+    module = (project / "lib" / "pkg" / "mod.py").read_text()
+    for _ in range(3):
+        stale, current = freeze.find_stale(project)
+    assert len(current) == 2  # two documents, both importing pkg.mod
+    assert parsed.count(module) == 2
+    # an edited module is parsed again, and counts
+    (project / "lib" / "pkg" / "mod.py").write_text(module.replace("return 1", "return 2"))
+    assert freeze.find_stale(project)[1] != current
+    assert len(parsed) == 4
 
 
 def test_the_lectures_cells_reach_the_teaching_api_but_not_the_build():

@@ -29,6 +29,7 @@ Run by hand: ``python lib/dlact/site/freeze.py [--check]``.
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import json
 import os
@@ -84,6 +85,7 @@ class _WithoutDocstrings(ast.NodeTransformer):
     visit_FunctionDef = visit_AsyncFunctionDef = visit_ClassDef = _keep_a_body
 
 
+@functools.cache  # each module once per run, however many documents import it
 def python_code(source: str) -> str:
     """What a Python module *does*: its syntax tree without docstrings (comments are
     not in the tree), so editing documentation does not make results stale."""
@@ -137,8 +139,13 @@ def _named_modules(names: set[str], modules: dict[str, Path]) -> set[str]:
 def _imports_of_module(name: str, path: Path) -> set[str]:
     """Every name a module imports, at its top or inside a function (lazily)."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+    return set(_imports_in(package, path.read_text(encoding="utf-8")))
+
+
+@functools.cache  # each module once per run, however many documents import it
+def _imports_in(package: str, source: str) -> frozenset[str]:
     names = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(ast.parse(source)):
         if isinstance(node, ast.Import):
             names |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom):
@@ -147,7 +154,7 @@ def _imports_of_module(name: str, path: Path) -> set[str]:
                 anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
                 base = ".".join([*anchor, *([node.module] if node.module else [])])
             names |= {base} | {f"{base}.{alias.name}" for alias in node.names}
-    return names
+    return frozenset(names)
 
 
 def library_inputs(doc: Path, root: Path = ROOT) -> list[Path]:
