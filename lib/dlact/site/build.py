@@ -65,9 +65,16 @@ def _env(**extra: str) -> dict[str, str]:
     return env
 
 
-def _run(args: list[str], **extra: str) -> None:
-    print("+", " ".join(args), flush=True)
-    subprocess.run(args, cwd=ROOT, env=_env(**extra), check=True)
+def _run(args: list[str], cwd: Path | None = None, log: Path | None = None, **extra: str) -> None:
+    """Run ``args`` in ``cwd`` (the project); with ``log``, its output goes there."""
+    if log is None:
+        print("+", " ".join(args), flush=True)
+        subprocess.run(args, cwd=cwd or ROOT, env=_env(**extra), check=True)
+        return
+    with open(log, "a", encoding="utf-8") as out:
+        out.write("+ " + " ".join(args) + "\n")
+        out.flush()
+        subprocess.run(args, cwd=cwd or ROOT, env=_env(**extra), check=True, stdout=out, stderr=out)
 
 
 def jax_cache_settings(folder: Path | None = None) -> dict[str, str]:
@@ -151,8 +158,11 @@ def render(
     fit_cache: Path | None = None,
     results: Path | None = None,
     claims: str | None = None,
+    project: Path | None = None,
+    log: Path | None = None,
 ) -> None:
-    """``quarto render --profile PROFILE`` (the book first: it cleans ``_site/``).
+    """``quarto render --profile PROFILE`` in ``project`` (this one unless given),
+    its output in ``log`` if given (the book first: it cleans ``_site/``).
 
     ``claims="report"`` lets the chapters run on past a contradicted claim, so
     that :mod:`dlact.site.checks` can list them all afterwards.
@@ -163,7 +173,13 @@ def render(
     if profile == "notebooks" and (url := site_url()):
         # the notebooks' set-up cell installs the course library from the published site
         extra["DLACT_NOTEBOOKS_URL"] = f"{url}/notebooks"
-    _run([find_quarto(), "render", "--profile", profile], QUARTO_PROFILE=profile, **extra)
+    _run(
+        [find_quarto(), "render", "--profile", profile],
+        cwd=project,
+        log=log,
+        QUARTO_PROFILE=profile,
+        **extra,
+    )
 
 
 def site_url() -> str | None:
@@ -242,14 +258,55 @@ def site(
     fit_cache = fit_cache or ROOT / "_cache" / "fits"
     if warning := warn_if_many_files():
         print(f"warning: {warning}", file=sys.stderr)
-    for profile in PROFILES:
-        render(profile, fit_cache=fit_cache, results=results, claims=claims)
+    settings = {"fit_cache": fit_cache, "results": results, "claims": claims}
+    if (os.cpu_count() or 1) >= 2 and os.environ.get("DLACT_LANES", "1") != "0":
+        render_in_two_lanes(settings)
+    else:
+        for profile in PROFILES:
+            render(profile, **settings)
     build_wheel()
     write_constraints()
     try:
         deck_pdfs()
     except ToolMissing as exc:
         print(f"warning: no deck PDF: {exc}", file=sys.stderr)
+
+
+def render_in_two_lanes(settings: dict) -> None:
+    """The book in the project, the deck and the notebooks at once in a copy of it
+    (:mod:`dlact.site.lanes`), then the copy's results brought back and the
+    site-wide post-render steps run on the whole site."""
+    import threading
+
+    from dlact.site import lanes
+
+    lane = lanes.copy_project(ROOT, lanes.lane_dir(ROOT))
+    log = lane / "render.log"
+    failed: list[BaseException] = []
+
+    def second_lane() -> None:
+        try:
+            for profile in PROFILES[1:]:
+                render(profile, **settings, project=lane, log=log)
+        except BaseException as exc:  # reported once the book is done
+            failed.append(exc)
+
+    print(f"+ rendering {' and '.join(PROFILES[1:])} beside the book, in {lane.relative_to(ROOT)}/")
+    thread = threading.Thread(target=second_lane)
+    thread.start()
+    try:
+        render(PROFILES[0], **settings)
+    finally:
+        thread.join()
+        print(f"--- {' and '.join(PROFILES[1:])} ({log.relative_to(ROOT)}):")
+        print(
+            log.read_text(encoding="utf-8", errors="replace") if log.is_file() else "", flush=True
+        )
+    if failed:
+        raise failed[0]
+    lanes.bring_back(lane, ROOT)
+    for line in lanes.finish_site(SITE):
+        print(f"site: {line}")
 
 
 #: reveal.js marks every slide but the current one ``hidden`` and ``aria-hidden``;
