@@ -56,12 +56,15 @@ UV        := $(VENV)/bin/uv
 $(STAMP): requirements.lock pyproject.toml
 	@if [ -d $(VENV) ] || [ -z "$(ENV_HOME)" ] || [ "$(VENV)" != .venv ]; then \
 	  python3 -m venv $(VENV); \
-	else \
+	elif mkdir -p $(ENV_HOME); then \
 	  echo "python3 -m venv $(ENV_HOME)/venv; ln -sfn $(ENV_HOME)/venv $(VENV)"; \
-	  mkdir -p $(ENV_HOME) && python3 -m venv $(ENV_HOME)/venv && ln -sfn $(ENV_HOME)/venv $(VENV); \
+	  python3 -m venv $(ENV_HOME)/venv && ln -sfn $(ENV_HOME)/venv $(VENV); \
+	else \
+	  echo "note: cannot create $(ENV_HOME); the venv goes in the project"; \
+	  python3 -m venv $(VENV); \
 	fi
-	@if [ -d $(VENV) ] && [ ! -L $(VENV) ] && [ -n "$(ENV_HOME)" ]; then \
-	  echo "note: $(VENV) is a folder inside the project, and Quarto lists its files each time it starts (11 s here); rm -rf $(VENV) && make setup puts it in $(ENV_HOME)"; \
+	@if [ "$(VENV)" = .venv ] && [ -d $(VENV) ] && [ ! -L $(VENV) ] && [ -n "$(ENV_HOME)" ] && mkdir -p $(ENV_HOME) 2>/dev/null; then \
+	  echo "note: $(VENV) is a folder inside the project, and Quarto lists its 47,000 files each time it starts (11 s here); rm -rf $(VENV) && make setup puts it in $(ENV_HOME)"; \
 	fi
 	$(PY) -m pip install --quiet uv==0.13.9
 	$(UV) pip install --quiet --python $(PY) $(if $(PIP_FIND_LINKS),--find-links $(PIP_FIND_LINKS)) -r requirements.lock
