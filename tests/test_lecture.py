@@ -123,6 +123,10 @@ def test_chapter_executes(name, lecture_env, cold_runs, monkeypatch):
 
 #: What may differ between two runs of the same cell: how long it took.
 DURATION = re.compile(r"\b\d+(?:\.\d+)?\s?(?:ms|us|µs|s)(?:/step)?\b")
+#: The versions page's description of the machine the results were computed on
+#: (watermark's ``machine=True``): another machine, or the same one after a kernel
+#: update, prints its own, which says nothing about whether the results are stale.
+MACHINE = re.compile(r"^(?:Compiler|OS|Release|Machine|Processor|CPU cores|Architecture)\s*:")
 #: Markdown's escapes of punctuation (``5\.1%``), undone to compare with printed text.
 ESCAPED = re.compile(r"\\([^\w\s])")
 
@@ -150,9 +154,21 @@ def printed(notebook, hidden: set[str]) -> list[tuple[str, str]]:
             else:
                 continue
             for line in DURATION.sub("<time>", text).splitlines():
-                if line.strip():
+                if line.strip() and not MACHINE.match(line):
                     found.append((origin, line.rstrip()))
     return found
+
+
+def test_what_is_compared_leaves_out_the_machine_but_not_the_versions():
+    cell = nbformat.v4.new_code_cell("print(watermark(...))", metadata={"origin": "v.qmd:13"})
+    text = "keras       : 3.15.1\nRelease     : 6.18.44-fc-v657\nCPU cores   : 2\n\nfit: 12.5 s\n"
+    cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=text)]
+    notebook = nbformat.v4.new_notebook(cells=[cell])
+    assert printed(notebook, set()) == [
+        ("v.qmd:13", "keras       : 3.15.1"),
+        ("v.qmd:13", "fit: <time>"),
+    ]
+    assert printed(notebook, {"v.qmd:13"}) == []
 
 
 @pytest.mark.slow
