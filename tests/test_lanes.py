@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from dlact.site import build, lanes
+from dlact.site import build, lanes, webfix
 
 
 def _write(path: Path, text: str = "") -> Path:
@@ -107,12 +107,6 @@ def test_a_deck_the_lane_did_not_freeze_is_not_left_behind(project):
     assert not (project / "_freeze" / "slides").exists()
 
 
-def test_the_site_is_finished_as_a_whole(tmp_path):
-    site = tmp_path / "_site"
-    site.mkdir()
-    assert lanes.finish_site(site)[0] == "pruned 0.0 MiB"
-
-
 @pytest.fixture
 def two_lanes(tmp_path, monkeypatch):
     """``render_in_two_lanes`` with a render that only records where and when it ran."""
@@ -132,7 +126,7 @@ def two_lanes(tmp_path, monkeypatch):
 
     monkeypatch.setattr(build, "render", render)
     monkeypatch.setattr(lanes, "bring_back", lambda lane, root: steps.append(("back", lane, root)))
-    monkeypatch.setattr(lanes, "finish_site", lambda site: steps.append(("finish", site)) or [])
+    monkeypatch.setattr(webfix, "site_wide", lambda site: steps.append(("finish", site)) or (0, []))
     return root, runs, steps
 
 
@@ -192,3 +186,18 @@ def test_two_lanes_where_there_are_two_cores(monkeypatch, cores, setting, lanes_
     monkeypatch.setattr(build, "warn_if_many_files", lambda: None)
     build.site()
     assert calls == (["lanes"] if lanes_used else ["book", "slides", "notebooks"])
+
+
+def test_the_site_wide_steps_point_the_lanes_deck_at_the_books_runtime(tmp_path):
+    """In the lane the deck had no book beside it and kept its own copy of the Observable
+    runtime; once both are in the site, the site-wide steps leave one copy."""
+    site = tmp_path / "_site"
+    deck_runtime = _write(site / "slides/lecture_files/libs/quarto-ojs/quarto-ojs-runtime.js", "r")
+    _write(site / "site_libs/quarto-ojs/quarto-ojs-runtime.js", "r")
+    deck = _write(
+        site / "slides/lecture.html",
+        '<script type="module" src="lecture_files/libs/quarto-ojs/quarto-ojs-runtime.js"></script>',
+    )
+    removed, _ = webfix.site_wide(site)
+    assert removed == 1 and not deck_runtime.exists()
+    assert '"../site_libs/quarto-ojs/quarto-ojs-runtime.js"' in deck.read_text()

@@ -278,7 +278,7 @@ def render_in_two_lanes(settings: dict) -> None:
     site-wide post-render steps run on the whole site."""
     import threading
 
-    from dlact.site import lanes
+    from dlact.site import lanes, webfix
 
     lane = lanes.copy_project(ROOT, lanes.lane_dir(ROOT))
     log = lane / "render.log"
@@ -305,7 +305,9 @@ def render_in_two_lanes(settings: dict) -> None:
     if failed:
         raise failed[0]
     lanes.bring_back(lane, ROOT)
-    for line in lanes.finish_site(SITE):
+    removed, fonts = webfix.site_wide(SITE)
+    print(f"site: pruned {removed / 2**20:.1f} MiB")
+    for line in fonts:
         print(f"site: {line}")
 
 

@@ -21,10 +21,10 @@ then what the lane made is brought back:
 * its pages and files (``_site/slides/``, ``_site/notebooks/``, ...);
 * full copies of the fonts its render saw first (``_cache/fonts/``).
 
-The site-wide steps of the post-render then run once more on the whole
-site, as they would after the last of three renders in a row: the prune of
-files no page loads (:mod:`dlact.site.prune`) and the fonts cut to the
-characters every page uses (:mod:`dlact.site.fonts`).
+The site-wide steps of the post-render (:func:`dlact.site.webfix.site_wide`)
+then run once more on the whole site, as they would after the last of three
+renders in a row: the prune of files no page loads and the fonts cut to the
+characters every page uses.
 """
 
 from __future__ import annotations
@@ -104,12 +104,3 @@ def bring_back(lane: Path, root: Path) -> None:
         if font.is_file() and not kept.exists():  # the first full copy seen is the one kept
             kept.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(font, kept)
-
-
-def finish_site(site: Path) -> list[str]:
-    """The post-render's site-wide steps, on the whole site: what was done, one line each."""
-    from dlact.site.fonts import subset_site_fonts
-    from dlact.site.prune import prune
-
-    removed = prune(site)
-    return [f"pruned {removed / 2**20:.1f} MiB", *subset_site_fonts(site)]

@@ -340,10 +340,20 @@ def site_dir() -> Path:
     return Path(os.environ.get("QUARTO_PROJECT_OUTPUT_DIR", ROOT / "_site")).resolve()
 
 
-def main() -> int:
+def site_wide(site: Path) -> tuple[int, list[str]]:
+    """The steps on the whole site, after each page's own fixes: the files no page loads
+    removed, then the fonts cut to what every page uses. The bytes removed, and what
+    the font cut did, one line each. Also run by the build once the deck and notebooks
+    rendered beside the book are brought into the site (:mod:`dlact.site.lanes`)."""
     from dlact.site.fonts import subset_site_fonts
-    from dlact.site.postrender import output_pages
     from dlact.site.prune import prune
+
+    removed = prune(site)
+    return removed, subset_site_fonts(site)
+
+
+def main() -> int:
+    from dlact.site.postrender import output_pages
 
     site = site_dir()
     descriptions = load_descriptions()
@@ -375,10 +385,10 @@ def main() -> int:
         if fixed != text:
             path.write_text(fixed, encoding="utf-8")
             changed += 1
-    removed = prune(site)
+    removed, fonts = site_wide(site)
     if changed or removed:
         print(f"post-render: web fixes on {changed} page(s); pruned {removed / 2**20:.1f} MiB")
-    for line in subset_site_fonts(site):
+    for line in fonts:
         print(f"post-render: {line}")
     return 0
 
