@@ -39,7 +39,7 @@ help:
 	@echo "site     render book + deck into _site/ from the frozen results"
 	@echo "retrain  re-execute every chapter (retrain every model), check results, render"
 	@echo "pdf      book PDF (Typst) and deck PDF (Chromium)"
-	@echo "api      rewrite the appendix on the library (chapters/_library.qmd) from its docstrings"
+	@echo "api      rewrite the appendix pages on the library (chapters/_library*.qmd) from its docstrings"
 	@echo "check-site  Lighthouse, Nu Html Checker, PDF facts on _site/; actionlint, zizmor, shellcheck on the workflow"
 	@echo "preview  live preview of the book"
 	@echo "bench    time every lecture fit on each Keras backend"

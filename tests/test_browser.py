@@ -1224,7 +1224,7 @@ def test_screenshots(deck, slides, landmarks, site):
     book = site.open("chapters/binary.html", key="screenshot")
     book.page.screenshot(path=str(SCREENSHOTS / "book-binary.png"))
     # the course library appendix, at one function: signature, parameters, example
-    library = site.open("chapters/library.html", key="screenshot library")
+    library = site.open("chapters/library-maths.html", key="screenshot library")
     library.page.evaluate("document.getElementById('dlact-maths-softmax').scrollIntoView()")
     library.page.screenshot(path=str(SCREENSHOTS / "book-library.png"))
     written = {p.name for p in SCREENSHOTS.glob("*.png")}

@@ -1,9 +1,9 @@
 """The book's appendix "The course library": current, complete, and in the book.
 
-``chapters/_library.qmd`` is written from the docstrings by ``make api``
-(:mod:`dlact.site.apidoc`, with quartodoc) and committed, so that a render
-needs nothing more. Here it is written again into a temporary folder: a
-committed page that differs is out of date.
+Its pages (``chapters/library*.qmd``) include parts written from the
+docstrings by ``make api`` (:mod:`dlact.site.apidoc`, with quartodoc) and
+committed, so that a render needs nothing more. Here they are written again
+into a temporary folder: a committed part that differs is out of date.
 """
 
 from __future__ import annotations
@@ -23,7 +23,9 @@ from dlact.site import apidoc, docstrings  # noqa: E402 - needs quartodoc
 from test_docstrings import PUBLIC  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGE = ROOT / "chapters" / apidoc.PAGE
+#: The appendix's pages, in order, as chapters/_library.yml lists them
+PAGES = list(apidoc.read_config(ROOT)["pages"])
+PARTS = [f"chapters/{apidoc.include_name(page)}" for page in PAGES]
 
 
 @pytest.fixture(scope="module")
@@ -34,8 +36,15 @@ def written(tmp_path_factory) -> dict[str, str]:
     return {str(path.relative_to(out)): path.read_text(encoding="utf-8") for path in paths}
 
 
+@pytest.fixture(scope="module")
+def text(written) -> str:
+    """Every part of the appendix, one after the other."""
+    return "\n".join(written.values())
+
+
 def test_committed_page_is_up_to_date(written):
-    assert list(written) == ["chapters/_library.qmd"]
+    assert list(written) == PARTS
+    assert PARTS[0] == "chapters/_library.qmd"
     for relative, text in written.items():
         committed = (ROOT / relative).read_text(encoding="utf-8")
         if committed != text:
@@ -49,31 +58,62 @@ def test_committed_page_is_up_to_date(written):
 
 
 @pytest.mark.parametrize(("module", "name"), PUBLIC, ids=[f"{m}.{n}" for m, n in PUBLIC])
-def test_appendix_documents_every_public_object(written, module, name):
-    text = written["chapters/_library.qmd"]
+def test_appendix_documents_every_public_object(text, module, name):
     assert f"{{#{apidoc.anchor(f'{module}.{name}')}}}" in text, (
         f"{module}.{name} is not in the appendix: add it to chapters/_library.yml, then `make api`"
     )
 
 
-def test_appendix_follows_the_glossary_in_the_book():
+def test_the_pages_follow_the_glossary_in_the_book_each_with_its_part():
     book = yaml.safe_load((ROOT / "_quarto-book.yml").read_text(encoding="utf-8"))["book"]
     appendices = book["appendices"]
-    assert appendices.index("chapters/library.qmd") == appendices.index("chapters/glossary.qmd") + 1
-    wrapper = (ROOT / "chapters" / "library.qmd").read_text(encoding="utf-8")
-    assert f"{{{{< include {apidoc.PAGE} >}}}}" in wrapper
+    first = appendices.index("chapters/glossary.qmd") + 1
+    assert appendices[first : first + len(PAGES)] == [f"chapters/{page}" for page in PAGES]
+    for page in PAGES:
+        wrapper = (ROOT / "chapters" / page).read_text(encoding="utf-8")
+        assert f"{{{{< include {apidoc.include_name(page)} >}}}}" in wrapper, page
+        assert "{{< downloads >}}" in wrapper, page
 
 
-def test_each_module_is_a_section_with_its_docstring_as_introduction(written):
-    text = written["chapters/_library.qmd"]
+def test_each_page_holds_its_modules_and_the_first_lists_them_all(written):
+    config = apidoc.read_config(ROOT)
+    for page, part in zip(PAGES, PARTS, strict=True):
+        headings = re.findall(r"^## `([\w.]+)`", written[part], flags=re.M)
+        assert headings == config["pages"][page], page
+    table = written[PARTS[0]].split("\n## ")[0]
+    modules = [s["package"] for s in config["quartodoc"]["sections"]]
+    assert re.findall(r"^\| \[`([\w.]+)`\]", table, flags=re.M) == modules
+    # a module on another page is linked there, one on this page by its anchor
+    assert "| [`dlact.data`](#dlact-data) |" in table
+    assert "| [`dlact.gd`](library-descent.qmd#dlact-gd) |" in table
+
+
+def test_the_pages_must_take_every_module_once_in_order():
+    sections = {"quartodoc": {"sections": [{"package": m} for m in ("a", "b", "c")]}}
+    assert apidoc.read_pages({**sections, "pages": {"p.qmd": ["a", "b"], "q.qmd": ["c"]}}) == {
+        "a": "p.qmd",
+        "b": "p.qmd",
+        "c": "q.qmd",
+    }
+    cases = {
+        "c is on no page": {"p.qmd": ["a", "b"]},
+        "b is on 2 pages": {"p.qmd": ["a", "b"], "q.qmd": ["b", "c"]},
+        "d is on a page but not in the quartodoc section": {"p.qmd": ["a", "b", "c", "d"]},
+        "in the quartodoc section's order": {"p.qmd": ["b", "a"], "q.qmd": ["c"]},
+    }
+    for message, pages in cases.items():
+        with pytest.raises(ValueError, match=re.escape(message)):
+            apidoc.read_pages({**sections, "pages": pages})
+
+
+def test_each_module_is_a_section_with_its_docstring_as_introduction(text):
     for module in sorted({m for m, _ in PUBLIC if m != "dlact.figures.sweep"}):
         assert f"## `{module}`: " in text
         assert f"{{#{apidoc.anchor(module)}}}" in text
     assert "The lecture's data: the stroke prediction data" in text  # dlact.data's docstring
 
 
-def test_renderer_writes_markdown_for_html_and_typst(written):
-    text = written["chapters/_library.qmd"]
+def test_renderer_writes_markdown_for_html_and_typst(text):
     sigmoid = text.split("### sigmoid {#dlact-maths-sigmoid}")[1].split("\n### ")[0]
     assert "```python\ndlact.maths.sigmoid(z)\n```" in sigmoid  # the signature
     assert r"Logistic sigmoid $\sigma(z) = 1 / (1 + e^{-z})$." in sigmoid  # :math: as $...$
@@ -107,8 +147,21 @@ def test_numpydoc_is_read_as_written():
 
 
 def test_every_link_in_the_appendix_has_its_target(written):
-    """The Typst PDF does not build with a link to a missing label; HTML would just not jump."""
-    text = written["chapters/_library.qmd"]
-    anchors = set(re.findall(r"\{#([\w-]+)", text))
-    missing = {target for target in re.findall(r"\]\(#([\w-]+)\)", text) if target not in anchors}
-    assert not missing, sorted(missing)
+    """The Typst PDF does not build with a link to a missing label; HTML would just not jump.
+
+    A link to the same page is ``#anchor``; to another page of the appendix,
+    ``page.qmd#anchor`` (Quarto makes it ``page.html#anchor``, and a link
+    inside the PDF)."""
+    anchors = {
+        page: set(re.findall(r"\{#([\w-]+)", written[part]))
+        for page, part in zip(PAGES, PARTS, strict=True)
+    }
+    missing, across = [], 0
+    for page, part in zip(PAGES, PARTS, strict=True):
+        for target_page, target in re.findall(r"\]\(([\w-]*\.qmd)?#([\w-]+)\)", written[part]):
+            assert target_page != page, f"{part} links to its own page by name: #{target}"
+            across += bool(target_page)
+            if target not in anchors.get(target_page or page, ()):
+                missing.append(f"{part}: {target_page}#{target}")
+    assert not missing, missing
+    assert across > 15  # the table of modules, and docstrings naming another page's objects

@@ -8,8 +8,12 @@ runs it: the page is committed, so ``quarto render`` needs nothing more.
 `quartodoc <https://machow.github.io/quartodoc/>`_ does the collecting: the
 ``quartodoc`` section of ``chapters/_library.yml`` lists the modules (one group
 each) and the objects of each; quartodoc loads them by static analysis (with
-griffe), and its single-page builder lays them out.  The renderer below
-writes the Markdown, for HTML and for the Typst PDF alike:
+griffe), and its single-page builder lays them out.  The ``pages`` section of
+the same file spreads the modules over the appendix's pages, in order (one
+long page held some 9,300 elements, slow to lay out on a phone); each
+page, ``chapters/library-*.qmd``, includes the part written for it,
+``chapters/_library-*.qmd``. The renderer below writes the Markdown, for HTML
+and for the Typst PDF alike:
 
 * each group is a section: the module's docstring as its introduction, then a
   table of its objects, then each object with its signature, description,
@@ -17,8 +21,10 @@ writes the Markdown, for HTML and for the Typst PDF alike:
 * numpydoc sections are read from the docstring as written (types stay as
   the author wrote them) and become definition lists, never HTML;
 * reST roles become Markdown: ``:math:`x``` is ``$x$``; ``:func:`name``` and
-  the like link to the object when the appendix documents it, and are code
-  otherwise; a role naming a ``dlact`` object that does not exist is an error;
+  the like link to the object when the appendix documents it (on its own
+  page, or on the page that holds it), and are code otherwise; a role naming
+  a ``dlact`` object that does not exist is an error;
+* the first page opens with a table of every module, linked to its section;
 * examples are code blocks, without their ``# doctest:`` directives.
 """
 
@@ -50,8 +56,6 @@ from dlact.site.docstrings import (
 
 ROOT = Path(__file__).resolve().parents[3]
 CONFIG = "chapters/_library.yml"
-#: The page written, in quartodoc's ``dir``; ``chapters/library.qmd`` includes it.
-PAGE = "_library.qmd"
 HEADER = (
     "<!-- Written from the docstrings of lib/dlact by `make api` (quartodoc); "
     "do not edit by hand. -->\n\n"
@@ -78,8 +82,18 @@ class CourseRenderer(MdRenderer):
         self.index = Index()
         self.context: list[str] = []
         self.problems: list[str] = []
+        #: each module's page (``library.qmd``, ...): see :func:`read_pages`
+        self.page_of: dict[str, str] = {}
+        #: the page each anchor is on, and the page being written
+        self.anchor_page: dict[str, str] = {}
+        self.page = ""
 
     # ---- text ---------------------------------------------------------------
+
+    def href(self, anchor_: str) -> str:
+        """A link to ``anchor_``: ``#anchor`` on this page, ``page.qmd#anchor`` on another."""
+        page = self.anchor_page.get(anchor_, self.page)
+        return f"#{anchor_}" if page == self.page else f"{page}#{anchor_}"
 
     def text(self, rst: str) -> str:
         """reST prose as Markdown: roles, and literal blocks (``::``) as code."""
@@ -104,7 +118,7 @@ class CourseRenderer(MdRenderer):
             shown += "()"
         found = self.index.find(target, self.context)
         if found:
-            return f"[`{shown}`](#{found})"
+            return f"[`{shown}`]({self.href(found)})"
         if target.split(".")[0] not in EXTERNAL and lookup(target, self.context) is None:
             where = self.context[0] if self.context else "?"
             self.problems.append(f"{where}: :{role}:`{target}` names nothing")
@@ -115,7 +129,7 @@ class CourseRenderer(MdRenderer):
 
         def link(match: re.Match) -> str:
             found = self.index.find(match.group(0), self.context)
-            return f"[{match.group(0)}](#{found})" if found else match.group(0)
+            return f"[{match.group(0)}]({self.href(found)})" if found else match.group(0)
 
         if not type_:
             return ""
@@ -180,16 +194,43 @@ class CourseRenderer(MdRenderer):
 
     # ---- layout -------------------------------------------------------------
 
-    @dispatch
-    def render(self, el: layout.Page):
+    def index_page(self, el: layout.Page) -> None:
+        """Index every documented object (for links), and note which page it is on."""
         self.index = Index()
+        self.anchor_page = {}
         for section in el.contents:
+            page = self.page_of.get(section.package, "")
             self.index.anchors[section.package] = anchor(section.package)
+            self.anchor_page[anchor(section.package)] = page
             for doc in section.contents:
-                self.index.add(doc.obj, anchor(doc.obj.path))
-                for member in getattr(doc, "members", ()):
-                    self.index.add(member.obj, anchor(member.obj.path))
-        return "\n\n".join(self.render(section) for section in el.contents) + "\n"
+                for obj in [doc.obj, *(m.obj for m in getattr(doc, "members", ()))]:
+                    self.index.add(obj, anchor(obj.path))
+                    self.anchor_page[anchor(obj.path)] = page
+        self.page = ""
+
+    def render_split(self, el: layout.Page) -> dict[str, str]:
+        """Each page's Markdown, ``{page: text}`` in the pages' order; the first
+        opens with the table of every module."""
+        self.index_page(el)
+        parts: dict[str, list[str]] = {page: [] for page in dict.fromkeys(self.page_of.values())}
+        if parts:
+            self.page = next(iter(parts))
+            parts[self.page].append(self.modules_table(el))
+        for section in el.contents:
+            self.page = self.page_of[section.package]
+            parts[self.page].append(self.render(section))
+        return {page: "\n\n".join(texts) + "\n" for page, texts in parts.items()}
+
+    def modules_table(self, el: layout.Page) -> str:
+        """Every module, linked to its section, with the first line of its docstring."""
+        rows = ["| Module | What it holds |", "|:--------------|:---------------------|"]
+        for section in el.contents:
+            self.context = [section.package]
+            doc = importlib.import_module(section.package).__doc__ or ""
+            summary = self.text(split_sections(doc)[0][1].split("\n\n")[0])
+            link = self.href(anchor(section.package))
+            rows.append(f"| [`{section.package}`]({link}) | {summary.replace(chr(10), ' ')} |")
+        return "\n".join(rows)
 
     @dispatch
     def render(self, el: layout.Section):  # noqa: F811 - plum dispatches on the type
@@ -202,7 +243,8 @@ class CourseRenderer(MdRenderer):
             summary = (doc.obj.docstring.value if doc.obj.docstring else "").strip()
             summary = self.text(split_sections(summary)[0][1].split("\n\n")[0])
             rows.append(
-                f"| [`{doc.obj.name}`](#{anchor(doc.obj.path)}) | {summary.replace(chr(10), ' ')} |"
+                f"| [`{doc.obj.name}`]({self.href(anchor(doc.obj.path))}) "
+                f"| {summary.replace(chr(10), ' ')} |"
             )
         body = [self.render(doc) for doc in el.contents]
         return "\n\n".join([heading, intro, "\n".join(rows), *body])
@@ -267,6 +309,39 @@ def read_config(root: Path = ROOT) -> dict:
     return yaml.safe_load((root / CONFIG).read_text(encoding="utf-8"))
 
 
+def read_pages(config: dict) -> dict[str, str]:
+    """Each module's page, ``{module: page}``, from the ``pages`` section of the settings.
+
+    Raises
+    ------
+    ValueError
+        If a module documented in the ``quartodoc`` section is on no page or on
+        two, if a page lists a module that section does not document, or if the
+        pages do not take the modules in that section's order.
+    """
+    pages = config.get("pages") or {}
+    modules = [section["package"] for section in config["quartodoc"]["sections"]]
+    listed = [(module, page) for page, names in pages.items() for module in names]
+    named = [module for module, _ in listed]
+    problems = [f"{m} is on no page" for m in modules if m not in named]
+    problems += [
+        f"{m} is on {named.count(m)} pages" for m in dict.fromkeys(named) if named.count(m) > 1
+    ]
+    problems += [
+        f"{m} is on a page but not in the quartodoc section" for m in named if m not in modules
+    ]
+    if not problems and named != modules:
+        problems.append("the pages must take the modules in the quartodoc section's order")
+    if problems:
+        raise ValueError(f"{CONFIG}, pages: " + "; ".join(problems) + ".")
+    return dict(listed)
+
+
+def include_name(page: str) -> str:
+    """The file a page includes, written by ``make api``: ``library.qmd`` -> ``_library.qmd``."""
+    return f"_{page}"
+
+
 def render_pages(root: Path = ROOT) -> dict[str, str]:
     """The appendix's pages, as ``{path relative to the project: Markdown}``.
 
@@ -290,10 +365,11 @@ def render_pages(root: Path = ROOT) -> dict[str, str]:
     if len(pages) != 1:
         raise ValueError(f"{CONFIG}: quartodoc's style must be single-page, got {len(pages)} pages")
     renderer.problems = []
-    text = renderer.render(pages[0])
+    renderer.page_of = read_pages(config)
+    texts = renderer.render_split(pages[0])
     if renderer.problems:
         raise DocstringError("\n".join(renderer.problems))
-    return {f"{builder.dir}/{PAGE}": HEADER + text}
+    return {f"{builder.dir}/{include_name(page)}": HEADER + text for page, text in texts.items()}
 
 
 def write_pages(root: Path = ROOT, out: Path | None = None) -> list[Path]:
