@@ -71,6 +71,16 @@ def test_book_pdf_exists(render_log):
     assert pdf.read_bytes()[:5] == b"%PDF-"
 
 
+def test_book_pdf_links_to_its_own_pages_not_to_files(render_log):
+    """A link to another page (``library-maths.qmd#dlact-maths``) is a link inside the PDF."""
+    if shutil.which("pdftohtml") is None:
+        pytest.skip("pdftohtml is not installed (Debian: poppler-utils): the PDF checks need it")
+    from dlact.site.pdfcheck import pdf_file_links
+
+    pdf = SITE / f"{_book()['output-file']}.pdf"
+    assert pdf_file_links(pdf) == []
+
+
 def test_deck_has_a_slide_per_heading(render_log):
     from dlact.site.qmd import expand_includes
 

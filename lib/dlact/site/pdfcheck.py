@@ -1,9 +1,10 @@
-"""The deck's and the book's PDFs: tagged, language, bookmarks by part, no empty page.
+"""The deck's and the book's PDFs: tagged, language, bookmarks by part, no empty page,
+no link to a file.
 
 Runs from :mod:`dlact.site.sitecheck` (``make check-site``), after ``make site``
 and ``make pdf``; the render tests use :func:`pdf_outline` and
 :func:`pdf_language_and_bookmarks` too. Needs poppler's ``pdfinfo`` and
-``pdftotext`` (Debian: ``poppler-utils``).
+``pdftotext`` and ``pdftohtml`` (Debian: ``poppler-utils``).
 """
 
 from __future__ import annotations
@@ -99,6 +100,28 @@ def pdf_outline(pdf: Path) -> list[tuple[int, str]]:
     return found
 
 
+def pdf_file_links(pdf: Path) -> list[str]:
+    """The links of ``pdf`` that point at a file rather than a page of it or a web address.
+
+    In a book's PDF, a link to another page of the site (``library-maths.qmd``)
+    that Quarto did not turn into a link inside the PDF leads nowhere. Read
+    with poppler's ``pdftohtml``, which writes a link inside the PDF as
+    ``<name>.html#<page>``.
+    """
+    xml = subprocess.run(
+        ["pdftohtml", "-xml", "-stdout", "-i", "-q", str(pdf)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    inside = f"{pdf.stem}.html#"
+    return [
+        href
+        for href in re.findall(r'<a href="([^"]*)"', xml)
+        if not href.startswith((inside, "http://", "https://", "mailto:"))
+    ]
+
+
 def pdf_facts(pdf: Path) -> dict:
     """Tagged, language, bookmarks and pages without text of one PDF."""
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
@@ -111,6 +134,7 @@ def pdf_facts(pdf: Path) -> dict:
         i + 1 for i, page in enumerate(text.split("\f")[: facts["pages"]]) if not page.strip()
     ]
     facts["lang"], facts["bookmarks"] = pdf_language_and_bookmarks(pdf)
+    facts["file_links"] = pdf_file_links(pdf)
     return facts
 
 
@@ -128,8 +152,13 @@ def check_pdfs(report: Report, site: Path = SITE) -> dict:
         report.say(
             f"PDF {pdf.relative_to(site)}: {f['pages']} pages, tagged {'yes' if f['tagged'] else 'no'}, "
             f"language {f['lang'] or 'none'}, {f['bookmarks'] if f['bookmarks'] is not None else '?'} bookmarks, "
-            f"pages without text: {f['pages_without_text'] or 'none'}"
+            f"pages without text: {f['pages_without_text'] or 'none'}, "
+            f"links to files: {len(f['file_links'])}"
         )
+        if f["file_links"]:
+            report.fail(
+                f"{pdf.name} links to files, not to its pages: {sorted(set(f['file_links']))}"
+            )
         if pdf.parent.name == "slides":
             if not f["tagged"]:
                 report.fail(f"{pdf.name} is not tagged")
