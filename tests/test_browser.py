@@ -1721,6 +1721,41 @@ def test_a_phone_page_does_not_move_when_its_scripts_run(browser, base_url, widt
         assert after["header"] < 45, f"{path} at {width} px: header {after['header']} px tall"
 
 
+HEADINGS_AND_MENU = """() => [
+    ...document.querySelectorAll('main h2, main h3, main p, main table, #quarto-sidebar .sidebar-menu-container'),
+].map(e => `${e.id || e.className} ${Math.round(e.getBoundingClientRect().top)}`)"""
+
+
+#: Lighthouse's desktop screen is 1350 px wide
+@pytest.mark.parametrize("width", [WIDTH, 1350])
+def test_a_desktop_page_does_not_move_when_its_scripts_run(browser, base_url, width):
+    """What Quarto's scripts add after the first paint (a heading's anchor link, the
+    sidebar's search box) moves neither a heading nor the sidebar's contents in the
+    first screen (where Lighthouse counts a layout shift; further down, an
+    explorable drawn by its script replaces its static stand-in)."""
+    tops = {}
+    for scripts in (False, True):
+        context = browser.new_context(
+            viewport={"width": width, "height": HEIGHT}, java_script_enabled=scripts
+        )
+        try:
+            page = context.new_page()
+            for path in BOOK_PAGES:
+                page.goto(f"{base_url}/{path}", wait_until="load")
+                if scripts:  # they run on DOMContentLoaded; fonts may come later
+                    page.evaluate("document.fonts.ready.then(() => null)")
+                tops[path, scripts] = page.evaluate(HEADINGS_AND_MENU)
+        finally:
+            context.close()
+    for path in BOOK_PAGES:
+        moved = [
+            f"{a} -> {b.rsplit(' ', 1)[1]}"
+            for a, b in zip(tops[path, False], tops[path, True], strict=True)
+            if a != b and int(a.rsplit(" ", 1)[1]) < HEIGHT
+        ]
+        assert not moved, f"{path} at {width} px: moved when the scripts ran: {moved[:5]}"
+
+
 @pytest.mark.parametrize("width", [WIDTH, *PHONE_WIDTHS])
 def test_every_tap_target_is_24_px(axe_source, browser, base_url, width):
     """WCAG 2.2's target size (AA), which Lighthouse checks and axe leaves off by default."""
