@@ -45,10 +45,11 @@ def test_every_part_has_a_claims_file():
     partials = sorted(
         p.name
         for p in (ROOT / "chapters").glob("_*.qmd")
-        # the set-up cell, the appendices and the explorables' browser code are not
-        # lecture parts: they compute no results, so they make no claims
-        if p.name not in {"_setup.qmd", "_glossary.qmd", "_references.qmd", "_library.qmd"}
-        and not p.name.startswith("_explore-")
+        # the set-up cell, the appendices (the library's pages: _library*.qmd) and the
+        # explorables' browser code are not lecture parts: they compute no results, so
+        # they make no claims
+        if p.name not in {"_setup.qmd", "_glossary.qmd", "_references.qmd"}
+        and not p.name.startswith(("_explore-", "_library"))
     )
     files = sorted(p.name.replace(".claims.yml", ".qmd") for p in claims.claims_files(ROOT))
     assert files == partials
