@@ -531,6 +531,51 @@ def test_pdf_outline_reads_chromiums_bookmarks_as_a_tree(tmp_path):
     ]
 
 
+LINKS_AS_PRINTED = """
+import json, sys
+from playwright.sync_api import sync_playwright
+from dlact.site.build import PDF_LINKS
+chromium, site = sys.argv[1], sys.argv[2] or None
+with sync_playwright() as p:
+    browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+    page = browser.new_page()
+    page.set_content(
+        '<div class="reveal"><section id="one"><a href="#/two">to two</a>'
+        '<a href="" aria-hidden="true">.</a><a href="../notebooks/chapters/binary.ipynb">nb</a>'
+        '<a href="https://keras.io/">Keras</a><a href="#/nowhere">?</a></section>'
+        '<section id="two"><h2>Two</h2></section></div><a href="">outside</a>'
+    )
+    counts = page.evaluate(PDF_LINKS, site)
+    hrefs = page.evaluate("[...document.querySelectorAll('a')].map(a => a.getAttribute('href'))")
+    print(json.dumps([counts, hrefs]))
+    browser.close()
+"""
+
+
+@pytest.mark.parametrize("site", ["", "https://example.org/course"])
+def test_deck_links_are_made_for_the_pdf(site):
+    """A link to a slide goes to its page; one to a site file to the published site,
+    or nowhere (its text kept) when the site's address is unknown; Quarto's empty
+    links on code lines are dropped; web links stay."""
+    chromium = shutil.which("chromium")
+    if chromium is None:
+        pytest.skip("no chromium (Debian: `apt-get install chromium`) to run the deck's script")
+    import json
+
+    out = subprocess.run(
+        [sys.executable, "-c", LINKS_AS_PRINTED, chromium, site],
+        check=True,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT / "lib")},
+        timeout=120,
+    ).stdout
+    counts, hrefs = json.loads(out)
+    notebook = "https://example.org/course/notebooks/chapters/binary.ipynb" if site else None
+    assert hrefs == ["#two", None, notebook, "https://keras.io/", "#/nowhere", ""]
+    assert counts == {"dropped": 2 - bool(site), "slides": 1, "site": int(bool(site))}
+
+
 @pytest.mark.render
 @pytest.mark.parametrize("name", ["lecture.pdf", "lecture-handout.pdf"])
 def test_deck_pdfs_are_tagged_with_language_and_bookmarks_by_part(site, name):
@@ -543,6 +588,9 @@ def test_deck_pdfs_are_tagged_with_language_and_bookmarks_by_part(site, name):
 
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
     assert re.search(r"^Tagged:\s+yes", info, re.M), f"{name} is not tagged"
+    from dlact.site.pdfcheck import pdf_file_links
+
+    assert pdf_file_links(pdf) == [], f"{name} links to files on the machine that printed it"
     lang, bookmarks = pdf_language_and_bookmarks(pdf)
     assert lang == "en-GB"
     deck = (site / "slides" / "lecture.html").read_text(encoding="utf-8")

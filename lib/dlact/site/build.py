@@ -335,6 +335,36 @@ PART_BOOKMARKS = """() => document.querySelectorAll('.reveal section.outline').f
 
 #: The handout: each slide at the top of a page of A4 proportions (the deck's
 #: print page, 1356 px wide), its speaker notes below it in a readable size.
+#: The deck's links as a PDF can follow them. Printed as they are, a link is
+#: made absolute against the page's own address, a file on the machine that
+#: built it: the empty links Quarto leaves on each line of code (``href=""``)
+#: are dropped; a link to a slide (``#/id``) becomes a link to that slide's
+#: page of the PDF (``#id``); a link to another file of the site
+#: (``../notebooks/...``) points at the published site when its address is
+#: known (:func:`site_url`), and is dropped, its text kept, when it is not.
+PDF_LINKS = """(site) => {
+    const counts = {dropped: 0, slides: 0, site: 0};
+    document.querySelectorAll('.reveal a[href]').forEach(a => {
+        const href = a.getAttribute('href');
+        if (href.startsWith('#/')) {
+            const id = decodeURIComponent(href.slice(2).split('/')[0]);
+            if (document.getElementById(id)) {
+                a.setAttribute('href', '#' + id);
+                counts.slides++;
+            }
+        } else if (href === '' || !(href.startsWith('#') || /^[a-z][a-z0-9+.-]*:/i.test(href))) {
+            if (site && href !== '') {
+                a.setAttribute('href', new URL(href, site + '/slides/').href);
+                counts.site++;
+            } else {
+                a.removeAttribute('href');
+                counts.dropped++;
+            }
+        }
+    });
+    return counts;
+}"""
+
 HANDOUT_CSS = """
 @page { size: 1356px 1917px; margin: 0; }
 html.reveal-print .reveal .pdf-page { height: 1917px !important; }
@@ -379,6 +409,7 @@ def deck_pdf(html: Path | None = None, pdf: Path | None = None, *, handout: bool
         page.wait_for_function("() => window.Reveal && Reveal.isReady()")
         page.evaluate(UNHIDE_SLIDES)
         page.evaluate(PART_BOOKMARKS)
+        page.evaluate(PDF_LINKS, site_url())
         if handout:
             page.add_style_tag(content=HANDOUT_CSS)
             too_long = page.evaluate(NOTES_PAST_THE_PAGE)
