@@ -333,7 +333,10 @@ def read_pages(config: dict) -> dict[str, str]:
     if not problems and named != modules:
         problems.append("the pages must take the modules in the quartodoc section's order")
     if problems:
-        raise ValueError(f"{CONFIG}, pages: " + "; ".join(problems) + ".")
+        raise ValueError(
+            f"{CONFIG}, pages: " + "; ".join(problems) + ". List each module of the "
+            "quartodoc section on exactly one page, in that section's order."
+        )
     return dict(listed)
 
 
