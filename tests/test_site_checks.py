@@ -556,7 +556,7 @@ print(json.dumps(found))
 
 
 def test_deck_links_are_made_for_the_pdf():
-    """A link to a slide goes to its page; one to a site file to the published site,
+    """A link to a slide points at the slide; one to a site file at the published site,
     or nowhere (its text kept) when the site's address is unknown; Quarto's empty
     links on code lines are dropped; web links stay."""
     chromium = shutil.which("chromium")

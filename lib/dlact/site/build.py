@@ -333,13 +333,12 @@ PART_BOOKMARKS = """() => document.querySelectorAll('.reveal section.outline').f
     slide.insertBefore(heading, slide.firstChild);
 })"""
 
-#: The handout: each slide at the top of a page of A4 proportions (the deck's
-#: print page, 1356 px wide), its speaker notes below it in a readable size.
 #: The deck's links as a PDF can follow them. Printed as they are, a link is
 #: made absolute against the page's own address, a file on the machine that
 #: built it: the empty links Quarto leaves on each line of code (``href=""``)
-#: are dropped; a link to a slide (``#/id``) becomes a link to that slide's
-#: page of the PDF (``#id``); a link to another file of the site
+#: are dropped; a link to a slide (``#/id``) points at that slide (``#id``),
+#: not at a file (Chromium makes no link inside the deck's PDF of it, so its
+#: text stays, linking nowhere); a link to another file of the site
 #: (``../notebooks/...``) points at the published site when its address is
 #: known (:func:`site_url`), and is dropped, its text kept, when it is not.
 PDF_LINKS = """(site) => {
@@ -365,6 +364,8 @@ PDF_LINKS = """(site) => {
     return counts;
 }"""
 
+#: The handout: each slide at the top of a page of A4 proportions (the deck's
+#: print page, 1356 px wide), its speaker notes below it in a readable size.
 HANDOUT_CSS = """
 @page { size: 1356px 1917px; margin: 0; }
 html.reveal-print .reveal .pdf-page { height: 1917px !important; }

@@ -2,8 +2,8 @@
 no link to a file.
 
 Runs from :mod:`dlact.site.sitecheck` (``make check-site``), after ``make site``
-and ``make pdf``; the render tests use :func:`pdf_outline` and
-:func:`pdf_language_and_bookmarks` too. Needs poppler's ``pdfinfo`` and
+and ``make pdf``; the render tests use :func:`pdf_outline`,
+:func:`pdf_language_and_bookmarks` and :func:`pdf_file_links` too. Needs poppler's ``pdfinfo`` and
 ``pdftotext`` and ``pdftohtml`` (Debian: ``poppler-utils``).
 """
 
