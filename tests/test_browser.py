@@ -1260,11 +1260,13 @@ def test_a_solution_opens_from_the_keyboard(site, browser, base_url):
 
 
 def ojs_data(html_path: Path) -> dict:
-    """The values a page hands to its Observable JS cells (Quarto's ojs-define scripts)."""
+    """The values a page hands to its Observable JS cells (Quarto's ojs-define blocks)."""
+    from dlact.site.webfix import ojs_blocks
+
     values = {}
-    for block in re.findall(
-        r'<script type="ojs-define">(.*?)</script>', html_path.read_text(), re.S
-    ):
+    for kind, block in ojs_blocks(html_path):  # in the page or the file beside it
+        if kind != "ojs-define":
+            continue
         for item in json.loads(block)["contents"]:
             values[item["name"]] = item["value"]
     return values
@@ -1842,6 +1844,40 @@ def test_a_phone_gets_the_scroll_view_offline(offline_context, base_url):
     assert not blocked, f"the deck fetched from other hosts: {blocked}"
 
 
+def test_the_menus_tools_open_the_notes_canvas_then_the_chalkboard(browser, base_url):
+    """The slide menu's tools load the chalkboard too; once loaded, its own keys act."""
+    context = browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
+    try:
+        page = context.new_page()
+        page.goto(f"{base_url}/{DECK}#/sec-binary-model", wait_until="load")
+        page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=20_000)
+        page.evaluate("RevealMenuToolHandlers.toggleNotesCanvas(new Event('click'))")
+        page.wait_for_function(
+            "(() => { const c = document.getElementById('notescanvas');"
+            " return c && getComputedStyle(c).pointerEvents !== 'none'; })()",
+            timeout=10_000,
+        )
+        page.keyboard.press("c")  # the plugin's own key now: closes it
+        page.wait_for_function(
+            "getComputedStyle(document.getElementById('notescanvas')).pointerEvents === 'none'",
+            timeout=10_000,
+        )
+        page.evaluate("RevealMenuToolHandlers.toggleChalkboard(new Event('click'))")
+        page.wait_for_function(
+            "getComputedStyle(document.getElementById('chalkboard')).visibility === 'visible'",
+            timeout=10_000,
+        )
+        # set up once, and B toggles it once: the stand-in's keys were handed over
+        assert page.evaluate("document.querySelectorAll('#chalkboard, #notescanvas').length") == 2
+        page.keyboard.press("b")
+        page.wait_for_function(
+            "getComputedStyle(document.getElementById('chalkboard')).visibility === 'hidden'",
+            timeout=10_000,
+        )
+    finally:
+        context.close()
+
+
 def test_chalkboard_draws_offline(offline_context, base_url):
     """The lecturer presses B: a blackboard served with the deck, and chalk that draws."""
     open_context, blocked = offline_context
@@ -1859,8 +1895,12 @@ def test_chalkboard_draws_offline(offline_context, base_url):
     page.on("requestfailed", lambda r: failed.append(f"{r.url}: {r.failure}"))
     page.goto(f"{base_url}/{DECK}#/sec-binary-model", wait_until="load")
     page.wait_for_function("window.Reveal && Reveal.isReady()", timeout=20_000)
-    assert page.evaluate("Reveal.hasPlugin('RevealChalkboard')"), "the chalkboard is not loaded"
+    # set up when first asked for (dlact.site.webfix.chalkboard_on_demand)
+    assert not page.evaluate("Reveal.hasPlugin('RevealChalkboard')")
+    early = [name for name in loaded if name == "plugin.js" or name.startswith("img/")]
+    assert not early, f"the chalkboard loaded before it was asked for: {early}"
     page.keyboard.press("b")
+    page.wait_for_function("Reveal.hasPlugin('RevealChalkboard')", timeout=10_000)
     page.wait_for_function(
         "(() => { const b = document.getElementById('chalkboard');"
         " return b && getComputedStyle(b).visibility === 'visible'"

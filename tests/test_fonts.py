@@ -186,6 +186,22 @@ def test_text_characters_read_the_text_the_code_and_the_scripts(tmp_path):
     assert "Ω" not in found and "Ж" not in found and "\n" not in found
 
 
+def test_text_characters_read_the_code_kept_beside_the_page(tmp_path):
+    import base64
+    import json
+
+    from dlact.site.webfix import ojs_data_path
+
+    code = base64.b64encode('{"source": "md`Schwelle ≤ ${x}`"}'.encode()).decode()
+    page = tmp_path / "deck.html"
+    page.write_text("<html><body><h2>Deck</h2></body></html>", encoding="utf-8")
+    ojs_data_path(page).parent.mkdir()
+    ojs_data_path(page).write_text(json.dumps([["ojs-module-contents", code]]), encoding="utf-8")
+    assert "≤" in fonts.text_characters([page], [])
+    ojs_data_path(page).unlink()
+    assert "≤" not in fonts.text_characters([page], [])
+
+
 def _stand_in_text_font(folder: Path, face: str) -> None:
     """reveal.js's font stylesheet naming one WOFF face, the face a copy of STIX."""
     from fontTools.ttLib import TTFont

@@ -21,6 +21,7 @@ test skips without the deck's PDF (Chromium) or poppler.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -199,6 +200,86 @@ def test_the_decks_explorables_wait_for_reveal_and_their_slide(tmp_path):
     prune.share_ojs_runtime(site)
     deck = (site / "slides" / "lecture.html").read_text(encoding="utf-8")
     assert 'await import("../site_libs/quarto-ojs/quarto-ojs-runtime.js")' in deck
+
+
+OJS_DEFINE = '<script type="ojs-define">{"contents": [{"name": "t", "value": [0.5, "≥"]}]}</script>'
+
+
+def test_the_explorables_data_and_code_are_fetched_with_their_runtime(tmp_path):
+    """Quarto's blocks leave the page for a file beside it, which the start script
+    fetches and puts back into the body just before it imports the runtime."""
+    page = webfix.ojs_when_near(OJS_PAGE.replace("</main>", f"</main>\n{OJS_DEFINE}"))
+    url = "page_files/explorables.json"
+    apart, data = webfix.ojs_data_apart(page, url)
+    assert "ojs-define" not in apart and "ojs-module-contents" not in apart
+    assert json.loads(data) == [
+        ["ojs-define", OJS_DEFINE[len('<script type="ojs-define">') : -len("</script>")]],
+        ["ojs-module-contents", "e30="],
+    ]
+    assert_in_order(
+        apart,
+        "new IntersectionObserver",
+        f'await fetch("{url}")',
+        "block.type = type",
+        "document.body.append(block)",
+        'await import("../site_libs/quarto-ojs/quarto-ojs-runtime.js")',
+        "interpretFromScriptTags()",
+    )
+    # once moved, nothing more to move; a page without the start script keeps its blocks
+    assert webfix.ojs_data_apart(apart, url) == (apart, None)
+    kept = OJS_PAGE.replace("</main>", f"</main>{OJS_DEFINE}")
+    assert webfix.ojs_data_apart(kept, url) == (kept, None)
+
+    # what the site's other readers see (the font cut, the tests): the page's
+    # blocks, then its file's
+    built = tmp_path / "page.html"
+    built.write_text(
+        apart.replace("</body>", '<script type="ojs-define">{"contents": []}</script></body>'),
+        encoding="utf-8",
+    )
+    webfix.ojs_data_path(built).parent.mkdir()
+    webfix.ojs_data_path(built).write_text(data, encoding="utf-8")
+    assert webfix.ojs_data_path(built) == tmp_path / url
+    assert webfix.ojs_blocks(built) == [
+        ("ojs-define", '{"contents": []}'),
+        *[tuple(block) for block in json.loads(data)],
+    ]
+
+
+DECK_WITH_CHALKBOARD = """<body><div class="reveal"></div>
+  <script src="lecture_files/libs/revealjs/dist/reveal.js"></script>
+  <script src="lecture_files/libs/revealjs/plugin/reveal-chalkboard/plugin.js"></script>
+  <script src="lecture_files/libs/revealjs/plugin/notes/notes.js"></script>
+  <script>
+      Reveal.initialize({
+        plugins: [QuartoLineHighlight, RevealMenu, RevealChalkboard, QuartoSupport,
+
+          RevealNotes
+        ]
+      });
+    </script>
+  <script>/* the menu's fix */</script>
+</body>"""
+
+
+def test_the_chalkboard_is_loaded_when_first_asked_for():
+    page = webfix.chalkboard_on_demand(DECK_WITH_CHALKBOARD)
+    assert '<script src="lecture_files/libs/revealjs/plugin/reveal-chalkboard' not in page
+    assert "plugins: [QuartoLineHighlight, RevealMenu, QuartoSupport,\n" in page
+    # the stand-in comes after reveal.js starts, names the plugin's script (so the
+    # prune keeps the plugin's files), takes B and C, and the menu's calls
+    assert_in_order(
+        page,
+        "Reveal.initialize(",
+        'const src = "lecture_files/libs/revealjs/plugin/reveal-chalkboard/plugin.js"',
+        "Reveal.registerPlugin(window.RevealChalkboard)",
+        "toggleChalkboard: () =>",
+        "Reveal.addKeyBinding(",
+        "/* the menu's fix */",
+    )
+    assert '[66, "B"' in page and '[67, "C"' in page
+    assert webfix.chalkboard_on_demand(page) == page
+    assert webfix.chalkboard_on_demand(PAGE) == PAGE  # not a deck
 
 
 def test_the_decks_head_scripts_are_deferred_and_reveal_is_not():

@@ -36,6 +36,8 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from dlact.site.webfix import ojs_blocks
+
 ROOT = Path(__file__).resolve().parents[3]
 MATH_FONT = ROOT / "chapters" / "fonts" / "STIXTwoMath-Regular.woff2"
 MATH_FONT_SITE = "chapters/fonts/STIXTwoMath-Regular.woff2"
@@ -100,7 +102,6 @@ TEXT_BASE = {
     0x2212,
 }
 SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b[^>]*>(.*?)</\1>", re.S | re.I)
-OJS_SOURCE = re.compile(r'<script type="ojs-module-contents">\s*(.*?)\s*</script>', re.S)
 
 
 def math_variant(char: str, variant: str) -> str | None:
@@ -159,8 +160,9 @@ def text_characters(pages: list[Path], scripts: list[Path]) -> set[str]:
     found = {chr(c) for c in TEXT_BASE}
     for page in pages:
         text = page.read_text(encoding="utf-8")
-        for m in OJS_SOURCE.finditer(text):
-            found |= set(base64.b64decode(m.group(1)).decode("utf-8", errors="replace"))
+        for kind, block in ojs_blocks(page):  # in the page, or in the file beside it
+            if kind == "ojs-module-contents":
+                found |= set(base64.b64decode(block.strip()).decode("utf-8", errors="replace"))
         found |= set(html.unescape(TAG.sub(" ", SCRIPT_OR_STYLE.sub(" ", text))))
     for script in scripts:
         found |= {c for c in script.read_text(encoding="utf-8", errors="replace") if ord(c) > 0x7F}

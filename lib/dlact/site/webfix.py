@@ -25,7 +25,10 @@ site, where Quarto's output falls short and the fix is the project's to make:
 * **The explorables' runtime when needed**: Quarto loads the Observable
   runtime from the head; the pages fetch it once they have loaded and an
   explorable is within a screen of view (in the deck: within reveal.js's view
-  distance of the slide).
+  distance of the slide). The explorables' data and code, which Quarto writes
+  into the page, are fetched with it from a file beside the page.
+* **The chalkboard when asked for**: the deck sets up reveal.js's chalkboard
+  plugin when the lecturer first presses B or C or picks it from the menu.
 * **Fewer render-blocking scripts**: the head scripts that only act once the
   page has loaded (search, copy buttons, tabs, tooltips, Bootstrap) are deferred.
 * **The dark stylesheets only for dark pages**: Quarto links the dark theme
@@ -43,6 +46,7 @@ and the fonts cut down to the characters and icons the pages use
 from __future__ import annotations
 
 import html as html_lib
+import json
 import os
 import re
 import shutil
@@ -214,6 +218,145 @@ def ojs_when_near(page: str) -> str:
     return page[: m.start()] + page[m.end() :]
 
 
+#: Quarto's blocks for the explorables: the values Python hands them
+#: (``ojs-define``) and their code (``ojs-module-contents``, base64 JSON).
+OJS_BLOCK = re.compile(
+    r'[ \t]*<script type="(ojs-define|ojs-module-contents)">(.*?)</script>\n?', re.S
+)
+#: The file, in a page's ``_files`` folder, that holds those blocks once moved out.
+OJS_DATA_FILE = "explorables.json"
+#: Where :func:`ojs_when_near`'s script imports the runtime.
+OJS_IMPORT = "\nawait import("
+
+
+def ojs_data_path(page: Path) -> Path:
+    """The file beside ``page`` that holds its explorables' blocks (:func:`ojs_data_apart`)."""
+    return page.with_name(f"{page.stem}_files") / OJS_DATA_FILE
+
+
+def ojs_blocks(page: Path) -> list[tuple[str, str]]:
+    """The explorables' blocks of a built page, ``(type, text)`` each, in the page's
+    order: those still in the page, then those of its file (:func:`ojs_data_path`)."""
+    blocks = OJS_BLOCK.findall(page.read_text(encoding="utf-8"))
+    data = ojs_data_path(page)
+    if data.is_file():
+        blocks += [tuple(block) for block in json.loads(data.read_text(encoding="utf-8"))]
+    return blocks
+
+
+def ojs_data_apart(page: str, url: str) -> tuple[str, str | None]:
+    """The explorables' data and code fetched with their runtime, not sent with the page.
+
+    Quarto writes them into the page, where every reader downloads them before
+    the first paint: in the deck, 49 KB compressed of its 117 (the threshold
+    explorable's scores for every validation patient, the batch explorable's
+    points). The runtime reads them from the document when it starts
+    (``interpretFromScriptTags``), so the script :func:`ojs_when_near` wrote now
+    fetches them from ``url`` (relative to the page) and puts them back in the
+    body just before it imports the runtime.
+
+    Returns the page and the file's text, a JSON list of ``[type, text]``; the
+    page unchanged and ``None`` when it has no blocks or no such script.
+    """
+    blocks = OJS_BLOCK.findall(page)
+    if not blocks or OJS_IMPORT not in page:
+        return page, None
+    page = OJS_BLOCK.sub("", page)
+    at = page.index(OJS_IMPORT) + 1
+    fetch = (
+        "// its data and code, from the file beside the page (dlact.site.webfix)\n"
+        f'const answer = await fetch("{url}");\n'
+        "if (!answer.ok) {\n"
+        f"  throw new Error(`the explorables' data, {url}: HTTP ${{answer.status}}`);\n"
+        "}\n"
+        "for (const [type, text] of await answer.json()) {\n"
+        '  const block = document.createElement("script");\n'
+        "  block.type = type;\n"
+        "  block.text = text;\n"
+        "  document.body.append(block);\n"
+        "}\n"
+    )
+    return page[:at] + fetch + page[at:], json.dumps(blocks, ensure_ascii=False)
+
+
+CHALKBOARD_SCRIPT = re.compile(
+    r'[ \t]*<script src="([^"]*/reveal-chalkboard/plugin\.js)"></script>\n?'
+)
+CHALKBOARD_IN_PLUGINS = re.compile(r"(plugins: \[[^\]]*?)RevealChalkboard,\s*")
+
+#: Stands in for the chalkboard until the lecturer first asks for it; ``__SRC__``
+#: is the plugin's script.
+CHALKBOARD_ON_DEMAND = """<script>
+// The chalkboard is loaded when first asked for, with B, C or the menu's tools
+// (dlact.site.webfix): set up, it draws two canvases the size of the window
+// and fetches its board's image and pens, before the deck's first paint.
+(() => {
+  const src = "__SRC__";
+  const keys = [[66, "B", "Toggle chalkboard", "toggleChalkboard"],
+                [67, "C", "Toggle notes canvas", "toggleNotesCanvas"]];
+  let loading;
+  const load = () => loading ??= new Promise((loaded, failed) => {
+    keys.forEach(([code]) => Reveal.removeKeyBinding(code));
+    delete window.RevealChalkboard; // the plugin keeps a RevealChalkboard it finds
+    const script = document.createElement("script");
+    script.src = src;
+    script.onerror = () => failed(new Error(`the chalkboard did not load: ${src}`));
+    script.onload = () => {
+      // reveal.js sets up a plugin registered once it is ready at once, but its
+      // "ready" event is past: the plugin's handler for it is run here
+      const on = Reveal.addEventListener, ready = [];
+      Reveal.addEventListener = (type, handler, ...more) =>
+        type === "ready" ? ready.push(handler) : on(type, handler, ...more);
+      try {
+        Reveal.registerPlugin(window.RevealChalkboard);
+      } finally {
+        Reveal.addEventListener = on;
+      }
+      ready.forEach((handler) => handler({ type: "ready" }));
+      loaded(window.RevealChalkboard);
+    };
+    document.head.append(script);
+  });
+  const call = (name) => load().then((board) => board[name]());
+  window.RevealChalkboard = {
+    toggleChalkboard: () => call("toggleChalkboard"),
+    toggleNotesCanvas: () => call("toggleNotesCanvas"),
+    download: () => call("download"),
+  };
+  keys.forEach(([keyCode, key, description, name]) =>
+    Reveal.addKeyBinding({ keyCode, key, description }, () => call(name)));
+})();
+</script>
+"""
+
+
+def chalkboard_on_demand(page: str) -> str:
+    """The deck's chalkboard loaded when the lecturer first asks for it.
+
+    reveal.js's chalkboard plugin sets itself up with the deck: two canvases
+    the size of the window, drawn at once, and 44 KB of board and pen images.
+    On a phone that is 180 ms of the emulated main thread before the first
+    paint, for a tool a reader of the deck never opens. The plugin's script
+    now leaves the page and the deck's list of plugins; a small script takes
+    its keys (B, C) and the calls of the slide menu's tools, and on the first
+    one loads the plugin, registers it with reveal.js (which sets it up at
+    once), runs its handler for reveal.js's ``ready`` event (which is past),
+    then does what was asked.
+    """
+    script = CHALKBOARD_SCRIPT.search(page)
+    plugins = CHALKBOARD_IN_PLUGINS.search(page)
+    if not script or not plugins:
+        return page
+    end = page.find("</script>", plugins.end())  # of the script that starts reveal.js
+    if end < 0:
+        return page
+    end += len("</script>")
+    stand_in = CHALKBOARD_ON_DEMAND.replace("__SRC__", script.group(1))
+    page = page[:end] + "\n" + stand_in.rstrip("\n") + page[end:]
+    page = CHALKBOARD_IN_PLUGINS.sub(r"\1", page, count=1)
+    return CHALKBOARD_SCRIPT.sub("", page, count=1)
+
+
 #: Scripts of the book's head that only act from ``DOMContentLoaded`` on (search,
 #: copy buttons, anchors, tooltips, Bootstrap): deferred, they still run before
 #: it, in the same order, without holding up the first paint. quarto-nav.js and
@@ -329,8 +472,10 @@ def fix_page(page: str, *, description: str, favicon: str, is_deck: bool) -> str
     page = callout_buttons(page)
     page = defer_scripts(page)
     page = ojs_when_near(page)
+    if is_deck:
+        page = chalkboard_on_demand(page)
     # the deck: reveal.js loads a slide's images itself (data-src), and it has no dark scheme
-    if not is_deck:
+    else:
         page = lazy_images(page)
         page = dark_sheets_on_demand(page)
     return page
@@ -382,6 +527,11 @@ def main() -> int:
             favicon=relative_href(path, site, FAVICON_SITE_PATH),
             is_deck='<div class="reveal">' in text,
         )
+        data = ojs_data_path(path)
+        fixed, blocks = ojs_data_apart(fixed, data.relative_to(path.parent).as_posix())
+        if blocks is not None:
+            data.parent.mkdir(parents=True, exist_ok=True)
+            data.write_text(blocks, encoding="utf-8")
         if fixed != text:
             path.write_text(fixed, encoding="utf-8")
             changed += 1
