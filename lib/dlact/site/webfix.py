@@ -279,6 +279,7 @@ def ojs_data_apart(page: str, url: str) -> tuple[str, str | None]:
     return page[:at] + fetch + page[at:], json.dumps(blocks, ensure_ascii=False)
 
 
+#: The chalkboard plugin's script, and its place in the deck's list of plugins.
 CHALKBOARD_SCRIPT = re.compile(
     r'[ \t]*<script src="([^"]*/reveal-chalkboard/plugin\.js)"></script>\n?'
 )
@@ -288,8 +289,8 @@ CHALKBOARD_IN_PLUGINS = re.compile(r"(plugins: \[[^\]]*?)RevealChalkboard,\s*")
 #: is the plugin's script.
 CHALKBOARD_ON_DEMAND = """<script>
 // The chalkboard is loaded when first asked for, with B, C or the menu's tools
-// (dlact.site.webfix): set up, it draws two canvases the size of the window
-// and fetches its board's image and pens, before the deck's first paint.
+// (dlact.site.webfix): set up with the deck, it would draw two window-sized
+// canvases and fetch its board's image and pens before the first paint.
 (() => {
   const src = "__SRC__";
   const keys = [[66, "B", "Toggle chalkboard", "toggleChalkboard"],
@@ -474,8 +475,8 @@ def fix_page(page: str, *, description: str, favicon: str, is_deck: bool) -> str
     page = ojs_when_near(page)
     if is_deck:
         page = chalkboard_on_demand(page)
-    # the deck: reveal.js loads a slide's images itself (data-src), and it has no dark scheme
     else:
+        # reveal.js loads the deck's images itself (data-src); the deck has no dark scheme
         page = lazy_images(page)
         page = dark_sheets_on_demand(page)
     return page
