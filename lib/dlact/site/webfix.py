@@ -168,6 +168,9 @@ def lazy_images(page: str) -> str:
 OJS_RUNTIME = re.compile(
     r'[ \t]*<script type="module" src="([^"]*(?:site_libs|_files/libs)/quarto-ojs/quarto-ojs-runtime\.js)"></script>\n?'
 )
+#: The line of :func:`ojs_when_near`'s script that imports the runtime, as it
+#: opens; :func:`ojs_data_apart` puts its fetch just before it.
+OJS_IMPORT = "\nawait import("
 OJS_START = re.compile(
     r'<script type="module">\n(\s*)(?=if \(window\.location\.protocol === "file:"\))'
 )
@@ -211,8 +214,8 @@ def ojs_when_near(page: str) -> str:
         '  }, { rootMargin: "100% 0px" });\n'
         "  cells.forEach((cell) => watch.observe(cell));\n"
         '  window.addEventListener("beforeprint", near, { once: true });\n'
-        "});\n"
-        f'await import("{url}");\n'
+        "});"
+        f'{OJS_IMPORT}"{url}");\n'
     )
     page = page[: start.start()] + wait + start.group(1) + page[start.end() :]
     return page[: m.start()] + page[m.end() :]
@@ -225,8 +228,6 @@ OJS_BLOCK = re.compile(
 )
 #: The file, in a page's ``_files`` folder, that holds those blocks once moved out.
 OJS_DATA_FILE = "explorables.json"
-#: Where :func:`ojs_when_near`'s script imports the runtime.
-OJS_IMPORT = "\nawait import("
 
 
 def ojs_data_path(page: Path) -> Path:
