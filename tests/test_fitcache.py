@@ -844,3 +844,42 @@ def test_the_benchmark_log_gives_the_peak_memory_in_mib(tmp_path, data, monkeypa
     (record,) = [json.loads(line) for line in (tmp_path / "log.jsonl").read_text().splitlines()]
     assert record["peak_mib"] == 512.0
     assert (record["epochs"], record["steps_per_epoch"], record["seconds"]) == (2, 4, 1.5)
+
+
+def test_a_fit_another_kernel_is_training_is_waited_for_then_restored(cache, data, trainings):
+    """Two renders at once share the cache: a kernel that reaches a fit while another holds
+    its lock (is training it) waits, then restores what the other stored."""
+    import threading
+
+    X, y = data
+    first = _net().fit(X, y, epochs=3, verbose=0)
+    (entry,) = cache.glob("*.pkl")
+    stored = entry.read_bytes()
+    entry.unlink()  # as before the other kernel finished training
+    holding, seconds = threading.Event(), 0.5
+
+    def other_kernel():
+        with fitcache.training_lock(entry):
+            holding.set()
+            time.sleep(seconds)
+            entry.write_bytes(stored)
+
+    thread = threading.Thread(target=other_kernel)
+    thread.start()
+    holding.wait()
+    start = time.monotonic()
+    second = _net().fit(X, y, epochs=3, verbose=0)
+    waited = time.monotonic() - start
+    thread.join()
+    assert waited >= seconds * 0.8  # it waited for the lock
+    assert len(trainings) == 1  # and restored the other's fit instead of training again
+    assert second.history == first.history
+    assert {p.name for p in cache.iterdir()} == {entry.name, entry.with_suffix(".lock").name}
+
+
+def test_a_free_lock_does_not_hold_a_fit_up(cache, data, trainings):
+    X, y = data
+    path = cache / "unrelated.pkl"
+    with fitcache.training_lock(path):  # another key's lock (one lock for all would hang here)
+        _net().fit(X, y, epochs=1, verbose=0)
+    assert len(trainings) == 1

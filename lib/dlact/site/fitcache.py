@@ -27,6 +27,13 @@ of training, prints the same log, and returns an equivalent ``History``: every
 later cell sees what a real fit would have left.  The code in the cell is the
 code that ran; only the arithmetic is skipped.  Without ``DLACT_FIT_CACHE``
 every fit trains, as in plain Keras.
+
+Kernels of several renders at once (``make retrain`` renders on two cores)
+share the cache: a fit that trains holds a lock on its key (``<key>.lock``
+beside the entry), and a kernel that wants the same fit meanwhile waits for
+it and restores the entry, rather than training it a second time. So each
+fit trains once per build, whichever kernel reaches it first, and every
+output prints the wall time of that one training.
 """
 
 from __future__ import annotations
@@ -249,6 +256,33 @@ def _load(path: Path) -> dict | None:
         return None
 
 
+@contextlib.contextmanager
+def training_lock(path: Path):
+    """Hold the lock of the fit stored at ``path`` (a file ``<key>.lock`` beside it).
+
+    Another kernel asking for the same lock waits until this one lets go, so
+    two renders at once never train the same fit side by side. Where the
+    system has no ``fcntl`` (Windows), there is no lock: a fit wanted by two
+    kernels at once is then trained by both, with the same result.
+    """
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not on Linux or macOS
+        yield
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(".lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _current(entry: dict | None) -> bool:
+    return entry is not None and entry.get("format") == CACHE_FORMAT
+
+
 def _original_fit():
     import keras
 
@@ -283,6 +317,32 @@ def _log_fit(path: Path, model, history, seconds: float) -> None:
         stream.write(json.dumps(record) + "\n")
 
 
+def _train_and_store(model, args: tuple, kwargs: dict, path: Path):
+    """Train for real, store what the fit leaves behind at ``path``, return the History."""
+    callbacks = kwargs.get("callbacks") or []
+    tee = _Tee(sys.stdout)
+    with contextlib.redirect_stdout(tee):
+        history = timed_fit(model, *args, **kwargs)
+    optimizer = model.optimizer
+    _store(
+        path,
+        {
+            "format": CACHE_FORMAT,
+            "variables": _values(model.variables),
+            "optimizer": _values(optimizer.variables) if optimizer is not None else [],
+            "metrics": _values(_metric_variables(model)),
+            "stop_training": bool(getattr(model, "stop_training", False)),
+            "rng": _rng_state(),
+            "history": history.history,
+            "epoch": history.epoch,
+            "params": history.params,
+            "callbacks": [_callback_state(c) for c in callbacks],
+            "printed": "".join(tee.parts),
+        },
+    )
+    return history
+
+
 def cached_fit(model, *args, cache_dir: Path, **kwargs):
     """``model.fit(*args, **kwargs)``, trained once per key in ``cache_dir``."""
     import keras
@@ -292,28 +352,11 @@ def cached_fit(model, *args, cache_dir: Path, **kwargs):
     callbacks = kwargs.get("callbacks") or []
 
     entry = _load(path)
-    if entry is None or entry.get("format") != CACHE_FORMAT:
-        tee = _Tee(sys.stdout)
-        with contextlib.redirect_stdout(tee):
-            history = timed_fit(model, *args, **kwargs)
-        optimizer = model.optimizer
-        _store(
-            path,
-            {
-                "format": CACHE_FORMAT,
-                "variables": _values(model.variables),
-                "optimizer": _values(optimizer.variables) if optimizer is not None else [],
-                "metrics": _values(_metric_variables(model)),
-                "stop_training": bool(getattr(model, "stop_training", False)),
-                "rng": _rng_state(),
-                "history": history.history,
-                "epoch": history.epoch,
-                "params": history.params,
-                "callbacks": [_callback_state(c) for c in callbacks],
-                "printed": "".join(tee.parts),
-            },
-        )
-        return history
+    if not _current(entry):
+        with training_lock(path):
+            entry = _load(path)  # another kernel may have trained it while this one waited
+            if not _current(entry):
+                return _train_and_store(model, args, kwargs, path)
 
     _build_for_restore(model, args, kwargs)
     _assign(model.variables, entry["variables"], "model")
