@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
 from dlact.backend import DEFAULT_BACKEND, SUPPORTED_BACKENDS  # noqa: E402
-from dlact.site import pretrain  # noqa: E402
+from dlact.site import kernel  # noqa: E402
 from dlact.site.build import jax_cache_settings  # noqa: E402
 from dlact.site.claims import MODE_ENV_VAR, read_outcomes  # noqa: E402
 from dlact.site.fastfit import ENV_VAR as FAST_ENV_VAR  # noqa: E402
@@ -94,7 +94,7 @@ def fit_cells(chapter: Path) -> list[str]:
 def run_chapter(chapter: Path, backend: str, log: Path, results: Path) -> float:
     """Wall seconds of every cell of ``chapter`` in a fresh kernel, every fit trained."""
     os.environ.pop("DLACT_FIT_CACHE", None)  # this pool process's: no fit comes from a cache
-    return pretrain.execute(
+    return kernel.execute(
         chapter,
         {
             "KERAS_BACKEND": backend,

@@ -1,4 +1,5 @@
-"""The deck and the notebooks rendered beside the book, in a copy of the project."""
+"""Two renders at once: the book's pages and the deck in the project, the notebooks and the
+book's PDF in a copy of it."""
 
 from __future__ import annotations
 
@@ -61,23 +62,27 @@ def test_the_copy_holds_what_quarto_reads_and_none_of_what_renders_make(project)
     assert not (lane / "_site").exists()
 
 
-def test_bringing_back_takes_the_lanes_formats_and_leaves_the_books(project):
+def test_bringing_back_takes_the_lanes_formats_and_leaves_the_projects(project):
     lane = lanes.copy_project(project, lanes.lane_dir(project))
-    # what the lane's renders did: the deck and the notebooks executed again
+    # what the lane's renders did: the notebooks and the book's PDF executed again
     _write(lane / "_freeze/chapters/binary/execute-results/ipynb.json", "new notebook")
     (lane / "_freeze/chapters/binary/figure-ipynb/old.png").unlink()
     _write(lane / "_freeze/chapters/binary/figure-ipynb/new.png", "new")
     (lane / "_freeze/chapters/dense/figure-ipynb/gone.png").unlink()
     (lane / "_freeze/chapters/dense/figure-ipynb").rmdir()
     _write(lane / "_freeze/chapters/loss/execute-results/ipynb.json", "first notebook")
-    _write(lane / "_freeze/slides/lecture/execute-results/html.json", "new deck")
+    _write(lane / "_freeze/chapters/binary/execute-results/typ.json", "new book pdf")
+    _write(lane / "_freeze/chapters/binary/figure-typst/fig.png", "pdf figure")
     _write(lane / "_freeze/chapters/binary/execute-results/html.json", "stale copy of the book's")
-    _write(lane / "_site/slides/lecture.html", "deck")
+    _write(lane / "_freeze/slides/lecture/execute-results/html.json", "stale copy of the deck's")
+    _write(lane / "_site/classification-and-optimisation.pdf", "book pdf")
     _write(lane / "_site/notebooks/chapters/binary.ipynb", "notebook")
     _write(lane / "_cache/fonts/book.woff", "a subset: not kept")
     _write(lane / "_cache/fonts/deck/source-sans.woff", "full deck font")
-    # meanwhile the book's render wrote its own
+    # meanwhile the project's renders wrote their own
     _write(project / "_freeze/chapters/binary/execute-results/html.json", "new book html")
+    _write(project / "_freeze/slides/lecture/execute-results/html.json", "new deck")
+    _write(project / "_site/slides/lecture.html", "deck")
 
     lanes.bring_back(lane, project)
 
@@ -85,26 +90,31 @@ def test_bringing_back_takes_the_lanes_formats_and_leaves_the_books(project):
     binary = freeze / "chapters" / "binary"
     assert (binary / "execute-results/html.json").read_text() == "new book html"
     assert (binary / "execute-results/ipynb.json").read_text() == "new notebook"
+    assert (binary / "execute-results/typ.json").read_text() == "new book pdf"
+    assert (binary / "figure-typst/fig.png").read_text() == "pdf figure"
     assert sorted(p.name for p in (binary / "figure-ipynb").iterdir()) == ["new.png"]
     assert not (freeze / "chapters/dense/figure-ipynb").exists()
     assert (freeze / "chapters/loss/execute-results/ipynb.json").read_text() == "first notebook"
     assert (freeze / "slides/lecture/execute-results/html.json").read_text() == "new deck"
     site = project / "_site"
-    assert (site / "index.html").read_text() == "skip"  # the book's pages stay
+    assert (site / "index.html").read_text() == "skip"  # the project's pages stay
     assert (site / "slides/lecture.html").read_text() == "deck"
+    assert (site / "classification-and-optimisation.pdf").read_text() == "book pdf"
     assert (site / "notebooks/chapters/binary.ipynb").read_text() == "notebook"
     fonts = project / "_cache" / "fonts"
     assert (fonts / "book.woff").read_text() == "full book font"
     assert (fonts / "deck/source-sans.woff").read_text() == "full deck font"
 
 
-def test_a_deck_the_lane_did_not_freeze_is_not_left_behind(project):
+def test_a_format_the_lane_did_not_freeze_is_not_left_behind(project):
+    """A chapter the lane's render no longer executes for a format loses that format's old
+    frozen results, as it would in a render in the project."""
     lane = lanes.copy_project(project, lanes.lane_dir(project))
     import shutil
 
-    shutil.rmtree(lane / "_freeze" / "slides")
+    shutil.rmtree(lane / "_freeze" / "chapters" / "binary" / "figure-ipynb")
     lanes.bring_back(lane, project)
-    assert not (project / "_freeze" / "slides").exists()
+    assert not (project / "_freeze" / "chapters" / "binary" / "figure-ipynb").exists()
 
 
 @pytest.fixture
@@ -116,13 +126,14 @@ def two_lanes(tmp_path, monkeypatch):
     monkeypatch.setattr(build, "SITE", root / "_site")
     runs, steps = [], []
 
-    def render(profile, *, project=None, log=None, **settings):
+    def render(profile, *, project=None, log=None, args=(), **settings):
         start = time.monotonic()
         time.sleep(0.3)
+        name = " ".join((profile, *args))
         if log is not None:
             with open(log, "a") as out:
-                out.write(f"rendered {profile}\n")
-        runs.append((profile, project, log, settings, start, time.monotonic()))
+                out.write(f"rendered {name}\n")
+        runs.append((name, project, log, settings, start, time.monotonic()))
 
     monkeypatch.setattr(build, "render", render)
     monkeypatch.setattr(lanes, "bring_back", lambda lane, root: steps.append(("back", lane, root)))
@@ -130,25 +141,31 @@ def two_lanes(tmp_path, monkeypatch):
     return root, runs, steps
 
 
-def test_the_book_renders_here_while_the_deck_and_notebooks_render_in_the_lane(two_lanes, capsys):
+def test_the_pages_and_deck_render_here_while_the_notebooks_and_pdf_render_in_the_lane(
+    two_lanes, capsys
+):
     root, runs, steps = two_lanes
     settings = {"fit_cache": root / "_cache" / "fits", "results": None, "claims": None}
     build.render_in_two_lanes(settings)
-    by_profile = {r[0]: r for r in runs}
-    assert sorted(by_profile) == ["book", "notebooks", "slides"]
+    by_name = {r[0]: r for r in runs}
+    html, deck = "book --to html", "slides"
+    notebooks, pdf = "notebooks", "book --to typst --no-clean"
+    assert sorted(by_name) == sorted([html, deck, notebooks, pdf])
     lane = root / "_cache" / "lane"
-    assert by_profile["book"][1:3] == (None, None)  # in the project, output shown
-    assert by_profile["slides"][1:3] == by_profile["notebooks"][1:3] == (lane, lane / "render.log")
+    assert by_name[html][1:3] == by_name[deck][1:3] == (None, None)  # in the project, shown
+    assert by_name[notebooks][1:3] == by_name[pdf][1:3] == (lane, lane / "render.log")
     assert all(r[3] == settings for r in runs)
-    book, deck, notebooks = (by_profile[p] for p in ("book", "slides", "notebooks"))
-    assert deck[4] < book[5] and book[4] < deck[5]  # the book and the deck overlap in time
-    assert deck[5] <= notebooks[4]  # the lane's two renders follow each other
+    assert by_name[html][5] <= by_name[deck][4]  # the pages first: they empty _site/
+    assert by_name[notebooks][5] <= by_name[pdf][4]  # the notebooks first: they train
+    here, beside = by_name[html], by_name[notebooks]
+    assert beside[4] < here[5] and here[4] < beside[5]  # the two sides overlap in time
     assert steps == [("back", lane, root), ("finish", root / "_site")]
     out = capsys.readouterr().out
-    assert "rendered slides\nrendered notebooks" in out  # the lane's log, once the book is done
+    assert f"rendered {notebooks}\nrendered {pdf}" in out  # the lane's log, once all is done
+    assert "rendered book (--to html), slides in " in out  # and how long each side took
 
 
-def test_a_failed_lane_is_reported_after_the_book_and_nothing_is_brought_back(
+def test_a_failed_lane_is_reported_after_the_projects_renders_and_nothing_is_brought_back(
     two_lanes, monkeypatch
 ):
     root, runs, steps = two_lanes
@@ -156,16 +173,16 @@ def test_a_failed_lane_is_reported_after_the_book_and_nothing_is_brought_back(
     done = threading.Event()
 
     def render(profile, **kw):
-        if profile == "slides":
+        if profile == "notebooks":
             raise build.subprocess.CalledProcessError(1, ["quarto", "render"])
         recorded(profile, **kw)
-        if profile == "book":
+        if profile == "slides":
             done.set()
 
     monkeypatch.setattr(build, "render", render)
     with pytest.raises(build.subprocess.CalledProcessError):
         build.render_in_two_lanes({})
-    assert done.is_set() and [r[0] for r in runs] == ["book"]
+    assert done.is_set() and [r[0] for r in runs] == ["book --to html", "slides"]
     assert steps == []
 
 

@@ -7,7 +7,7 @@ its top where it runs:
 ``build``       the build's steps (``make site``, ``make retrain``, ``make pdf``, ``make api``)
 ``apidoc``      by hand (``make api``): the book's appendix on the library, from its docstrings
 ``docstrings``  by hand (``make api``): numpydoc read as written, links between entries
-``pretrain``    before a retrain's render: train the chapters' models side by side
+``pretrain``    the benchmark (``make bench``): execute the chapters side by side
 ``freeze``      before a render: re-execute documents whose inputs changed
 ``postrender``  after a render: offline and accessibility fixes to the HTML
 ``webfix``      after a render: the HTML fixes the web's checkers ask for

@@ -160,8 +160,9 @@ def render(
     claims: str | None = None,
     project: Path | None = None,
     log: Path | None = None,
+    args: tuple[str, ...] = (),
 ) -> None:
-    """``quarto render --profile PROFILE`` in ``project`` (this one unless given),
+    """``quarto render --profile PROFILE ARGS`` in ``project`` (this one unless given),
     its output in ``log`` if given (the book first: it cleans ``_site/``).
 
     ``claims="report"`` lets the chapters run on past a contradicted claim, so
@@ -174,7 +175,7 @@ def render(
         # the notebooks' set-up cell installs the course library from the published site
         extra["DLACT_NOTEBOOKS_URL"] = f"{url}/notebooks"
     _run(
-        [find_quarto(), "render", "--profile", profile],
+        [find_quarto(), "render", "--profile", profile, *args],
         cwd=project,
         log=log,
         QUARTO_PROFILE=profile,
@@ -273,9 +274,9 @@ def site(
 
 
 def render_in_two_lanes(settings: dict) -> None:
-    """The book in the project, the deck and the notebooks at once in a copy of it
-    (:mod:`dlact.site.lanes`), then the copy's results brought back and the
-    site-wide post-render steps run on the whole site."""
+    """The book's pages and the deck in the project, the notebooks and the book's PDF at
+    once in a copy of it (:mod:`dlact.site.lanes`), then the copy's results brought back
+    and the site-wide post-render steps run on the whole site."""
     import threading
 
     from dlact.site import lanes, webfix
@@ -283,32 +284,48 @@ def render_in_two_lanes(settings: dict) -> None:
     lane = lanes.copy_project(ROOT, lanes.lane_dir(ROOT))
     log = lane / "render.log"
     failed: list[BaseException] = []
+    seconds: dict[str, float] = {}
+
+    def renders(steps, **where) -> float:
+        start = time.perf_counter()
+        for profile, args in steps:
+            render(profile, **settings, args=args, **where)
+        return time.perf_counter() - start
 
     def second_lane() -> None:
         try:
-            for profile in PROFILES[1:]:
-                render(profile, **settings, project=lane, log=log)
-        except BaseException as exc:  # reported once the book is done
+            seconds["beside"] = renders(lanes.BESIDE, project=lane, log=log)
+        except BaseException as exc:  # reported once the project's side is done
             failed.append(exc)
 
-    print(f"+ rendering {' and '.join(PROFILES[1:])} beside the book, in {lane.relative_to(ROOT)}/")
+    print(f"+ rendering {_steps(lanes.BESIDE)} beside, in {lane.relative_to(ROOT)}/")
     thread = threading.Thread(target=second_lane)
     thread.start()
     try:
-        render(PROFILES[0], **settings)
+        seconds["here"] = renders(lanes.HERE)
     finally:
         thread.join()
-        print(f"--- {' and '.join(PROFILES[1:])} ({log.relative_to(ROOT)}):")
+        print(f"--- {_steps(lanes.BESIDE)} ({log.relative_to(ROOT)}):")
         print(
             log.read_text(encoding="utf-8", errors="replace") if log.is_file() else "", flush=True
         )
     if failed:
         raise failed[0]
+    print(
+        f"rendered {_steps(lanes.HERE)} in {seconds['here']:.0f} s, "
+        f"beside them {_steps(lanes.BESIDE)} in {seconds['beside']:.0f} s",
+        flush=True,
+    )
     lanes.bring_back(lane, ROOT)
     removed, fonts = webfix.site_wide(SITE)
     print(f"site: pruned {removed / 2**20:.1f} MiB")
     for line in fonts:
         print(f"site: {line}")
+
+
+def _steps(steps) -> str:
+    """``(("book", ("--to", "html")), ("slides", ()))`` as "book (--to html), slides"."""
+    return ", ".join(f"{p} ({' '.join(a)})" if a else p for p, a in steps)
 
 
 #: reveal.js marks every slide but the current one ``hidden`` and ``aria-hidden``;
@@ -444,12 +461,14 @@ def deck_pdfs() -> list[Path]:
 def retrain() -> None:
     """Re-execute every document (retraining every model), check the results, render.
 
-    The models are trained first, the chapters side by side, one per core
-    (:mod:`dlact.site.pretrain`); the render's executions take their fits
-    from the fit cache. Every bound and claim a new result contradicts is reported, by part and
-    section, and the retrain fails.  The previous ``_freeze/`` and ``_site/`` are restored if any step fails.
+    Each model is trained by the first kernel that reaches its fit, and the fit
+    cache serves it to every later one (:mod:`dlact.site.fitcache`). On two cores
+    the two lanes of the render (:mod:`dlact.site.lanes`) train different chapters
+    at the same time. Every bound and claim a new result contradicts is reported,
+    by part and section, and the retrain fails. The previous ``_freeze/`` and
+    ``_site/`` are restored if any step fails.
     """
-    from dlact.site import checks, pretrain
+    from dlact.site import checks
 
     find_quarto()  # fail before touching anything
     stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -466,19 +485,9 @@ def retrain() -> None:
             shutil.rmtree(folder, ignore_errors=True)
         for folder in (FREEZE / "chapters", FREEZE / "slides"):
             shutil.rmtree(folder, ignore_errors=True)  # forces Quarto to execute again
-        # train every model first, the chapters side by side; the render's executions
-        # then take each fit from the cache (dlact.site.pretrain)
-        settings = kernel_settings(fit_cache=cache, results=results, claims="report")
         start = time.perf_counter()
-        seconds = pretrain.execute_all(env=settings)
-        print(
-            f"trained the chapters' models in {time.perf_counter() - start:.0f} s, "
-            f"{min(len(seconds), os.cpu_count() or 1)} at a time ("
-            + ", ".join(f"{p.stem} {s:.0f} s" for p, s in seconds.items())
-            + ")",
-            flush=True,
-        )
         site(fit_cache=cache, results=results, claims="report")
+        print(f"retrained and rendered in {time.perf_counter() - start:.0f} s", flush=True)
         if checks.main([str(results)]) != 0:
             raise RuntimeError("retrained results contradict the lecture's claims (see above)")
     except BaseException:

@@ -1,28 +1,38 @@
-"""Render the deck and the notebooks beside the book, on a second core.
+"""Render on two cores: half the outputs in the project, half in a copy of it.
 
 Runs from :func:`dlact.site.build.site` (``make site``, ``make retrain``) on a
 machine with two cores or more.
 
 Quarto renders one document at a time, and most of a render is one core
-executing a chapter in a Jupyter kernel: the book executes each chapter for
-HTML and for the PDF, the deck executes once, the notebooks each chapter once
-more. The book and the other two are independent, but two Quarto processes
-cannot share one project folder: both would write the same scratch files
-(``.quarto/``, ``binary.quarto_ipynb`` beside the chapter) and the book's
-render empties ``_site/`` as it starts.
+executing a chapter in a Jupyter kernel: each chapter is executed for the
+book's pages, for its PDF and for its notebook, and the deck executes every
+chapter's cells once more. Two Quarto processes cannot share one project
+folder (both would write the same scratch files, ``.quarto/`` and
+``binary.quarto_ipynb`` beside the chapter, and the book's render empties
+``_site/`` as it starts), so the second core works in a copy of the project,
+the *lane* (``_cache/lane/``):
 
-So the deck and the notebooks are rendered in a copy of the project, the
-*lane* (``_cache/lane/``), while the book renders in the project itself;
-then what the lane made is brought back:
+* in the project (:data:`HERE`): the book's pages (``--to html``), then the deck;
+* in the lane (:data:`BESIDE`): the notebooks, then the book's PDF
+  (``--to typst``, with ``--no-clean`` so that the notebooks stay).
 
-* its frozen results: the deck's (``_freeze/slides/``) and each chapter's
-  notebook format (``execute-results/ipynb.json`` and ``figure-ipynb/``);
-  the book's own formats are the book's render's, and are left alone;
-* its pages and files (``_site/slides/``, ``_site/notebooks/``, ...);
+The two sides take about as long. In a retrain nothing is trained
+beforehand: each model is trained by the first kernel that reaches its fit,
+and a kernel that reaches a fit another is training waits for it
+(:func:`dlact.site.fitcache.training_lock`). The book begins with the binary
+chapter, the longest to train, and the notebooks with the others (binary is
+last in ``_quarto-notebooks.yml``), so the two sides train different models
+at the same time.
+
+Then what the lane made is brought back (:func:`bring_back`):
+
+* its frozen results, each chapter's notebook and PDF formats
+  (:data:`LANE_FREEZE`); the project's own formats are left alone;
+* its files in ``_site/`` (the notebooks, the book's PDF);
 * full copies of the fonts its render saw first (``_cache/fonts/``).
 
 The site-wide steps of the post-render (:func:`dlact.site.webfix.site_wide`)
-then run once more on the whole site, as they would after the last of three
+then run once more on the whole site, as they would after the last of the
 renders in a row: the prune of files no page loads and the fonts cut to the
 characters every page uses.
 """
@@ -50,8 +60,17 @@ NOT_COPIED = (
     ".hypothesis",
 )
 
-#: In each chapter's frozen results, what the notebooks' render writes.
-NOTEBOOK_FREEZE = ("execute-results/ipynb.json", "figure-ipynb")
+#: What each side renders, in order: (profile, further arguments of ``quarto render``).
+HERE = (("book", ("--to", "html")), ("slides", ()))
+BESIDE = (("notebooks", ()), ("book", ("--to", "typst", "--no-clean")))
+
+#: In each chapter's frozen results, what the lane's renders write (notebook, Typst).
+LANE_FREEZE = (
+    "execute-results/ipynb.json",
+    "figure-ipynb",
+    "execute-results/typ.json",
+    "figure-typst",
+)
 
 
 def lane_dir(root: Path) -> Path:
@@ -88,10 +107,9 @@ def _folders(path: Path) -> list[Path]:
 def bring_back(lane: Path, root: Path) -> None:
     """Bring the lane's frozen results, site files and font copies into the project."""
     freeze, lane_freeze = root / "_freeze", lane / "_freeze"
-    _replace(lane_freeze / "slides", freeze / "slides")
     chapters = {p.name for f in (lane_freeze, freeze) for p in _folders(f / "chapters")}
     for chapter in sorted(chapters):
-        for part in NOTEBOOK_FREEZE:
+        for part in LANE_FREEZE:
             _replace(
                 lane_freeze / "chapters" / chapter / part, freeze / "chapters" / chapter / part
             )
