@@ -691,3 +691,33 @@ def test_deck_pdfs_are_tagged_with_language_and_bookmarks_by_part(site, name):
     for begin, end in zip(starts, [*starts[1:], len(outline)], strict=True):
         inside = [d for d, _ in outline[begin + 1 : end] if d >= 1]
         assert len(inside) >= 4, f"{outline[begin][1]} holds {len(inside)} bookmarks"
+
+
+def test_prune_removes_other_formats_figures_beside_a_page_and_all_beside_a_notebook(tmp_path):
+    """A render from the frozen results restores every format's figures into a document's
+    ``_files`` folder, and Quarto may copy that whole folder into the site."""
+    site = tmp_path / "_site"
+    files = {
+        "chapters/p_files/figure-html/shown.png": True,  # the page names it
+        "chapters/p_files/figure-html/print-only.png": False,  # another format's cell
+        "chapters/p_files/figure-typst/shown.png": False,  # the PDF's figure
+        "chapters/p_files/explorables.json": True,  # not a figure: the page's own file
+        "chapters/p_files/libs/quarto-ojs/runtime.js": True,
+        "notebooks/chapters/p_files/figure-html/shown.png": False,  # a notebook embeds its images
+        "notebooks/chapters/p_files/libs/quarto-ojs/runtime.js": False,
+        "notebooks/chapters/lonely_files/figure-html/a.png": True,  # no page beside it: left
+    }
+    for name in files:
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(name)
+    (site / "chapters/p.html").write_text('<img src="p_files/figure-html/shown.png">')
+    (site / "notebooks/chapters/p.ipynb").write_text('{"cells": []}')
+    assert sorted(prune.leftovers(site)) == sorted(Path(n) for n, kept in files.items() if not kept)
+    prune.prune(site)
+    left = sorted(p.relative_to(site).as_posix() for p in site.rglob("*") if p.is_file())
+    assert left == sorted(
+        [n for n, kept in files.items() if kept] + ["chapters/p.html", "notebooks/chapters/p.ipynb"]
+    )
+    assert not (site / "chapters/p_files/figure-typst").exists()  # emptied folders go too
+    assert not (site / "notebooks/chapters/p_files").exists()
+    assert prune.leftovers(site) == []

@@ -17,14 +17,20 @@ second copy of the Observable runtime beside the one the book already has:
 * fonts of themes the deck does not import (League Gothic), and the EOT and
   TTF copies of the ones it does (every browser takes the WOFF first);
 * the deck's copy of the OJS runtime and its CSS when the book's copy in
-  ``site_libs/`` is byte for byte the same: the deck is pointed at that one.
+  ``site_libs/`` is byte for byte the same: the deck is pointed at that one;
+* beside a page, the figures of other output formats: Quarto copies a
+  document's whole ``<page>_files/`` folder into the site when the document
+  was first executed with nothing else in that folder, and a render from
+  the frozen results restores every format's figures into it first. So a
+  figure folder's file that the page beside it does not name goes (the
+  book's PDF figures beside its HTML page), and so does every file beside a
+  notebook that the notebook does not name (a notebook carries its images).
 """
 
 from __future__ import annotations
 
 import filecmp
 import re
-import shutil
 from pathlib import Path
 
 
@@ -100,7 +106,27 @@ def unused_files(site: Path) -> list[Path]:
             own, shared = libs / "quarto-ojs" / name, site / "site_libs" / "quarto-ojs" / name
             if own.is_file() and shared.is_file() and filecmp.cmp(own, shared, shallow=False):
                 found.append(own)
+    found += _other_formats_files(site)
     return sorted({p for p in found if p.is_file()})
+
+
+def _other_formats_files(site: Path) -> list[Path]:
+    """Files in the ``<page>_files/`` folders of the site's pages that the page does not
+    name: figures of other formats beside an HTML page, anything beside a notebook."""
+    found = []
+    for folder in sorted(site.rglob("*_files")):
+        stem = folder.name.removesuffix("_files")
+        page, notebook = folder.with_name(f"{stem}.html"), folder.with_name(f"{stem}.ipynb")
+        if page.is_file():
+            text, files = page.read_text(encoding="utf-8"), folder.glob("figure-*/*")
+        elif notebook.is_file():
+            text, files = notebook.read_text(encoding="utf-8"), folder.rglob("*")
+        else:
+            continue
+        found += [
+            f for f in files if f.is_file() and f.relative_to(folder.parent).as_posix() not in text
+        ]
+    return found
 
 
 def share_ojs_runtime(site: Path) -> None:
@@ -130,12 +156,12 @@ def prune(site: Path) -> int:
     for path in unused_files(site):
         removed += path.stat().st_size
         path.unlink()
-    # folders of the decks' libraries left empty (a whole plugin or font family)
-    for libs in (site / "slides").glob("*_files/libs"):
-        folders = sorted((p for p in libs.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts))
-        for folder in folders:
-            if not any(folder.iterdir()):
-                shutil.rmtree(folder)
+    # folders left empty: a deck's whole plugin or font family, another format's figures
+    for top in site.rglob("*_files"):
+        folders = sorted((p for p in top.rglob("*") if p.is_dir()), key=lambda p: -len(p.parts))
+        for folder in [*folders, top]:
+            if folder.is_dir() and not any(folder.iterdir()):
+                folder.rmdir()
     return removed
 
 
