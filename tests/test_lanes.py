@@ -196,13 +196,16 @@ def test_two_lanes_where_there_are_two_cores(monkeypatch, cores, setting, lanes_
         monkeypatch.delenv("DLACT_LANES", raising=False)
     else:
         monkeypatch.setenv("DLACT_LANES", setting)
-    monkeypatch.setattr(build, "render_in_two_lanes", lambda settings: calls.append("lanes"))
+    monkeypatch.setattr(
+        build, "render_in_two_lanes", lambda settings, then: calls.append("lanes") or then()
+    )
     monkeypatch.setattr(build, "render", lambda profile, **kw: calls.append(profile))
     for step in ("build_wheel", "write_constraints", "deck_pdfs"):
-        monkeypatch.setattr(build, step, lambda: None)
+        monkeypatch.setattr(build, step, lambda step=step: calls.append(step))
     monkeypatch.setattr(build, "warn_if_many_files", lambda: None)
     build.site()
-    assert calls == (["lanes"] if lanes_used else ["book", "slides", "notebooks"])
+    renders = ["lanes"] if lanes_used else ["book", "slides", "notebooks"]
+    assert calls == [*renders, "build_wheel", "write_constraints", "deck_pdfs"]
 
 
 def test_the_site_wide_steps_point_the_lanes_deck_at_the_books_runtime(tmp_path):
@@ -218,3 +221,29 @@ def test_the_site_wide_steps_point_the_lanes_deck_at_the_books_runtime(tmp_path)
     removed, _ = webfix.site_wide(site)
     assert removed == 1 and not deck_runtime.exists()
     assert '"../site_libs/quarto-ojs/quarto-ojs-runtime.js"' in deck.read_text()
+
+
+def test_what_follows_the_deck_runs_in_the_project_while_the_lane_renders(
+    two_lanes, monkeypatch, capsys
+):
+    """The wheel and the deck's PDFs need only the deck: they run while the book's PDF is
+    still rendering beside it, and before the lane's files are brought back."""
+    root, runs, steps = two_lanes
+    recorded, ran = build.render, threading.Event()
+    seen_by_the_lane = []
+
+    def render(profile, **kw):
+        if kw.get("args", ())[:2] == ("--to", "typst"):
+            seen_by_the_lane.append(ran.wait(timeout=10))  # the book's PDF renders on...
+        recorded(profile, **kw)
+
+    def then():
+        assert [r[0] for r in runs if r[1] is None] == ["book --to html", "slides"]
+        steps.append(("then",))
+        ran.set()
+
+    monkeypatch.setattr(build, "render", render)
+    build.render_in_two_lanes({}, then=then)
+    assert seen_by_the_lane == [True]  # ...until the project's step has run
+    assert steps[0] == ("then",) and steps[1][0] == "back"
+    assert " s more), beside them" in capsys.readouterr().out

@@ -22,6 +22,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -261,10 +262,18 @@ def site(
         print(f"warning: {warning}", file=sys.stderr)
     settings = {"fit_cache": fit_cache, "results": results, "claims": claims}
     if (os.cpu_count() or 1) >= 2 and os.environ.get("DLACT_LANES", "1") != "0":
-        render_in_two_lanes(settings)
+        # the wheel and the deck's PDFs as soon as the deck is rendered, while the
+        # book's PDF is still rendering beside it
+        render_in_two_lanes(settings, then=site_files)
     else:
         for profile in PROFILES:
             render(profile, **settings)
+        site_files()
+
+
+def site_files() -> None:
+    """The course library's wheel and its pinned versions beside the notebooks, and the
+    deck's PDF and handout where Chromium is (after the deck's render)."""
     build_wheel()
     write_constraints()
     try:
@@ -273,10 +282,11 @@ def site(
         print(f"warning: no deck PDF: {exc}", file=sys.stderr)
 
 
-def render_in_two_lanes(settings: dict) -> None:
-    """The book's pages and the deck in the project, the notebooks and the book's PDF at
-    once in a copy of it (:mod:`dlact.site.lanes`), then the copy's results brought back
-    and the site-wide post-render steps run on the whole site."""
+def render_in_two_lanes(settings: dict, then: Callable[[], None] | None = None) -> None:
+    """The book's pages and the deck in the project, then ``then()`` there, while the
+    notebooks and the book's PDF render in a copy of it (:mod:`dlact.site.lanes`); then
+    the copy's results brought back and the site-wide post-render steps run on the whole
+    site."""
     import threading
 
     from dlact.site import lanes, webfix
@@ -303,6 +313,10 @@ def render_in_two_lanes(settings: dict) -> None:
     thread.start()
     try:
         seconds["here"] = renders(lanes.HERE)
+        if then is not None:
+            start = time.perf_counter()
+            then()
+            seconds["then"] = time.perf_counter() - start
     finally:
         thread.join()
         print(f"--- {_steps(lanes.BESIDE)} ({log.relative_to(ROOT)}):")
@@ -311,8 +325,9 @@ def render_in_two_lanes(settings: dict) -> None:
         )
     if failed:
         raise failed[0]
+    after = f" (then {seconds['then']:.0f} s more)" if "then" in seconds else ""
     print(
-        f"rendered {_steps(lanes.HERE)} in {seconds['here']:.0f} s, "
+        f"rendered {_steps(lanes.HERE)} in {seconds['here']:.0f} s{after}, "
         f"beside them {_steps(lanes.BESIDE)} in {seconds['beside']:.0f} s",
         flush=True,
     )
