@@ -12,7 +12,9 @@ folder (both would write the same scratch files, ``.quarto/`` and
 ``_site/`` as it starts), so the second core works in a copy of the project,
 the *lane* (``_cache/lane/``):
 
-* in the project (:data:`HERE`): the book's pages (``--to html``), then the deck;
+* in the project (:data:`HERE`): the book's pages (``--to html``), then the
+  deck, then what needs only the deck (the build's ``site_files``: the
+  library's wheel and the deck's PDFs);
 * in the lane (:data:`BESIDE`): the notebooks, then the book's PDF
   (``--to typst``, with ``--no-clean`` so that the notebooks stay).
 
