@@ -51,6 +51,7 @@ import argparse
 import ast
 import contextlib
 import difflib
+import faulthandler
 import gc
 import importlib
 import json
@@ -1073,6 +1074,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=ROOT, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     root = args.root.resolve()
+    if hasattr(signal, "SIGUSR1"):  # `kill -USR1 <pid>`: where a long run is, on stderr
+        faulthandler.register(signal.SIGUSR1, all_threads=True)
     if args.list or args.show:
         config = load_config(root)
         for group in config.groups:
