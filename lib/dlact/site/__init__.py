@@ -7,8 +7,11 @@ its top where it runs:
 ``build``       the build's steps (``make site``, ``make retrain``, ``make pdf``, ``make api``)
 ``apidoc``      by hand (``make api``): the book's appendix on the library, from its docstrings
 ``docstrings``  by hand (``make api``): numpydoc read as written, links between entries
-``pretrain``    the benchmark (``make bench``): execute the chapters side by side
+``kernel``      the benchmark (``make bench``): execute one chapter in a fresh kernel
+``lanes``       a build on two cores: half the renders in a copy of the project
+``preview``     ``make preview``: Quarto's live preview, following the partials too
 ``freeze``      before a render: re-execute documents whose inputs changed
+``prosepatch``  before a render: carry an edit of the prose into the frozen results
 ``postrender``  after a render: offline and accessibility fixes to the HTML
 ``webfix``      after a render: the HTML fixes the web's checkers ask for
 ``prune``       after a render: remove deployed files that no page loads
