@@ -809,6 +809,7 @@ class Workspace:
                 importlib.import_module(name)
         if threading.active_count() > 1 and self.verbose:
             print("warning: a preloaded package started a thread", file=sys.stderr)
+        _interruptible()  # whatever an imported package did to the handler
         # what is loaded now is never garbage: the forks' collections skip it (pytest
         # collects garbage at the end of every run, and would walk all of Keras each time)
         gc.collect()
@@ -950,8 +951,9 @@ def run(root: Path, names: list[str], verbose: bool = False) -> int:
 
     started = time.monotonic()
     statuses: dict[str, str] = {}
-    previous = {s: signal.getsignal(s) for s in (signal.SIGTERM,)}
+    previous = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGINT)}
     signal.signal(signal.SIGTERM, _raise_interrupt)
+    _interruptible()
     try:
         with Workspace(root, verbose, config.copy) as workspace:
             workspace.activate()
@@ -1044,6 +1046,13 @@ def _in_groups(key: str, groups: list[Group]) -> bool:
 
 def _raise_interrupt(signum, frame):  # noqa: ARG001
     raise _Interrupted
+
+
+def _interruptible() -> None:
+    """Ctrl-C interrupts the run, also when it was started with SIGINT ignored (as a
+    shell without job control starts a command run in the background) or a preloaded
+    package changed its handler."""
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _prepare(copy: Path, call: str) -> None:
