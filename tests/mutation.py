@@ -809,7 +809,6 @@ class Workspace:
                 importlib.import_module(name)
         if threading.active_count() > 1 and self.verbose:
             print("warning: a preloaded package started a thread", file=sys.stderr)
-        _interruptible()  # whatever an imported package did to the handler
         # what is loaded now is never garbage: the forks' collections skip it (pytest
         # collects garbage at the end of every run, and would walk all of Keras each time)
         gc.collect()
@@ -1050,8 +1049,7 @@ def _raise_interrupt(signum, frame):  # noqa: ARG001
 
 def _interruptible() -> None:
     """Ctrl-C interrupts the run, also when it was started with SIGINT ignored (as a
-    shell without job control starts a command run in the background) or a preloaded
-    package changed its handler."""
+    shell without job control starts a command run in the background)."""
     signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
